@@ -1,0 +1,165 @@
+import { createHash, type KeyObject, verify as rsaVerify } from 'node:crypto';
+import { decodeSignature } from './base64.js';
+import { LogoutCallbackConfigError } from './errors.js';
+import { type PublicKeyInput, TrustedKeys } from './keys.js';
+import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './limits.js';
+import { interpretPayload, type TimeField } from './payload.js';
+import {
+  type CallbackInput,
+  type CallbackParts,
+  extractCallbackParts,
+  type JsonParameterName,
+} from './query.js';
+import { type Rejection, reject } from './reasons.js';
+
+/** A clock: a fixed instant, or a function read at each verification. */
+export type Clock = Date | number | (() => Date | number);
+
+export interface VerifyOptions {
+  /** One or many trusted platform public keys; any of them may verify (key rotation). */
+  readonly keys: PublicKeyInput | readonly PublicKeyInput[] | TrustedKeys;
+  /** The receiver's clock; defaults to the system clock. */
+  readonly now?: Clock;
+  /** Seconds after which a callback is expired: fresh iff now − time < maxAge. Default 300. */
+  readonly maxAge?: number;
+  /** Seconds a callback may be dated ahead of the receiver's clock. Default 60. */
+  readonly maxFutureSkew?: number;
+}
+
+export interface VerifiedLogout {
+  readonly ok: true;
+  /** The per-service hashed user identifier, as the service got it at sign-in. */
+  readonly userHash: string;
+  /** When the user pressed Clear (whole seconds, UTC). */
+  readonly loggedOutAt: Date;
+  readonly parameter: JsonParameterName;
+  readonly timeField: TimeField;
+  /** The signed JSON text, exactly as received. */
+  readonly json: string;
+  /** Hex SHA-256 of the decoded signature bytes: the same callback delivered twice has the same digest. */
+  readonly signatureDigest: string;
+}
+
+export type VerifyResult = VerifiedLogout | Rejection;
+
+export interface LogoutVerifier {
+  verify(input: CallbackInput, overrides?: { now?: Clock }): VerifyResult;
+  /** The same rules, with the RSA operation on libuv's thread pool so the event loop stays free. */
+  verifyAsync(input: CallbackInput, overrides?: { now?: Clock }): Promise<VerifyResult>;
+  readonly trustedKeys: TrustedKeys;
+}
+
+interface SignedCallback {
+  readonly parts: CallbackParts;
+  readonly data: Buffer;
+  readonly signature: Buffer;
+}
+
+function readClock(clock: Clock | undefined): number {
+  if (clock === undefined) return Date.now();
+  const value = typeof clock === 'function' ? clock() : clock;
+  return typeof value === 'number' ? value : value.getTime();
+}
+
+function seconds(value: number | undefined, fallback: number, name: string): number {
+  const result = value ?? fallback;
+  if (!Number.isFinite(result) || result < 0) {
+    throw new LogoutCallbackConfigError(
+      'invalid_option',
+      `"${name}" must be a non-negative number of seconds.`,
+    );
+  }
+  return result * 1000;
+}
+
+/** Everything that can be decided before cryptography: parameters, sizes, Base64. */
+function prepare(input: CallbackInput): SignedCallback | Rejection {
+  const parts = extractCallbackParts(input);
+  if ('ok' in parts) return parts;
+  const signature = decodeSignature(parts.signature);
+  if (!signature) return reject('malformed_signature', 'The "signature" parameter is not Base64.');
+  return { parts, data: Buffer.from(parts.json, 'utf8'), signature };
+}
+
+const BAD_SIGNATURE = reject(
+  'bad_signature',
+  'No trusted key verifies the signature (RSA PKCS#1 v1.5, SHA-256).',
+);
+
+function signatureFits(key: KeyObject, signature: Buffer): boolean {
+  return signature.length * 8 === key.asymmetricKeyDetails?.modulusLength;
+}
+
+/**
+ * Builds a verifier once (keys parsed and checked here, so configuration errors throw now) and
+ * verifies many callbacks with it. Verification never throws on bad input: it returns a Rejection.
+ */
+export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
+  const trustedKeys = TrustedKeys.from(options.keys);
+  const keys = trustedKeys.keys;
+  const maxAgeMs = seconds(options.maxAge, DEFAULT_MAX_AGE_SECONDS, 'maxAge');
+  const maxSkewMs = seconds(options.maxFutureSkew, DEFAULT_MAX_FUTURE_SKEW_SECONDS, 'maxFutureSkew');
+
+  function conclude(signed: SignedCallback, clock: Clock | undefined): VerifyResult {
+    const payload = interpretPayload(signed.parts.json);
+    if (typeof payload === 'string') return reject('malformed_payload', payload);
+    const now = readClock(clock);
+    const age = now - payload.loggedOutAt.getTime();
+    if (age >= maxAgeMs) {
+      return reject(
+        'expired',
+        `The callback is ${Math.floor(age / 1000)} s old; the limit is ${maxAgeMs / 1000} s.`,
+      );
+    }
+    if (-age > maxSkewMs) {
+      return reject(
+        'from_future',
+        `The callback is dated ${Math.ceil(-age / 1000)} s ahead of this clock; at most ${maxSkewMs / 1000} s are tolerated.`,
+      );
+    }
+    return {
+      ok: true,
+      userHash: payload.userHash,
+      loggedOutAt: payload.loggedOutAt,
+      parameter: signed.parts.parameter,
+      timeField: payload.timeField,
+      json: signed.parts.json,
+      signatureDigest: createHash('sha256').update(signed.signature).digest('hex'),
+    };
+  }
+
+  function verify(input: CallbackInput, overrides?: { now?: Clock }): VerifyResult {
+    const signed = prepare(input);
+    if ('ok' in signed) return signed;
+    for (const key of keys) {
+      if (signatureFits(key, signed.signature) && rsaVerify('sha256', signed.data, key, signed.signature)) {
+        return conclude(signed, overrides?.now ?? options.now);
+      }
+    }
+    return BAD_SIGNATURE;
+  }
+
+  async function verifyAsync(input: CallbackInput, overrides?: { now?: Clock }): Promise<VerifyResult> {
+    const signed = prepare(input);
+    if ('ok' in signed) return signed;
+    for (const key of keys) {
+      if (!signatureFits(key, signed.signature)) continue;
+      const valid = await new Promise<boolean>((resolve) =>
+        rsaVerify('sha256', signed.data, key, signed.signature, (error, ok) => resolve(!error && ok)),
+      );
+      if (valid) return conclude(signed, overrides?.now ?? options.now);
+    }
+    return BAD_SIGNATURE;
+  }
+
+  return { verify, verifyAsync, trustedKeys };
+}
+
+/**
+ * Verifies one logout callback. Never throws on bad input; throws LogoutCallbackConfigError on bad
+ * options. Keys are parsed once and remembered; for a stream of callbacks createLogoutVerifier
+ * also skips re-reading the options.
+ */
+export function verifyLogoutCallback(input: CallbackInput, options: VerifyOptions): VerifyResult {
+  return createLogoutVerifier(options).verify(input);
+}
