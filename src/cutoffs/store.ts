@@ -1,0 +1,62 @@
+/** The one interface every cutoff store implements; test/cutoffs/contract.ts runs against each. */
+
+export interface LogoutToRecord {
+  readonly userHash: string;
+  readonly loggedOutAt: Date;
+  /** When the callback arrived at this receiver. */
+  readonly receivedAt: Date;
+  /** Hex SHA-256 of the signature bytes (VerifiedLogout.signatureDigest): replays are reported. */
+  readonly signatureDigest: string;
+}
+
+export interface RecordedLogout {
+  /** The user's cutoff after this logout (it never moves back). */
+  readonly cutoff: Date;
+  /** The same signed callback was already accepted within the freshness window. */
+  readonly duplicate: boolean;
+}
+
+/** What an instance does with session checks while its view of the cutoffs may be stale. */
+export type StalePolicy = 'closed' | 'open';
+
+export interface StoreHealth {
+  readonly ok: boolean;
+  /** The in-process view may have missed cutoffs (e.g. cut off from Redis longer than allowed). */
+  readonly stale: boolean;
+  readonly detail?: string;
+}
+
+export interface CutoffStore {
+  /**
+   * Stores a verified logout. Resolves only once the cutoff is durable in the store (the receiver
+   * answers 200 only then); rejects with StoreUnavailableError when it cannot be stored.
+   */
+  recordLogout(logout: LogoutToRecord): Promise<RecordedLogout>;
+  /** The user's current cutoff, from the in-process view: no I/O. */
+  cutoffOf(userHash: string): Date | undefined;
+  /**
+   * Whether a session of userHash that started at startedAt is still alive: an in-process lookup,
+   * no network round trip. While the view is stale, answers by the configured StalePolicy.
+   */
+  isSessionLive(userHash: string, startedAt: Date | number): boolean;
+  health(): StoreHealth;
+  close(): Promise<void>;
+}
+
+export interface CutoffStoreOptions {
+  /** Longest session lifetime in seconds: cutoffs older than this are forgotten. Default 86400. */
+  readonly maxSessionAge?: number;
+  /** Seconds an accepted signature is remembered to report replays. Default 300 (the freshness window). */
+  readonly replayWindow?: number;
+  /** Clock, for tests. */
+  readonly now?: () => number;
+}
+
+export const DEFAULT_MAX_SESSION_AGE_SECONDS = 86_400;
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+
+/** The store could not take the write, or cannot be reached: the receiver answers 503. */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  readonly code = 'store_unavailable';
+}
