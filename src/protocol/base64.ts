@@ -5,7 +5,10 @@ const BASE64_BODY = /^[A-Za-z0-9+/]*$/;
  * with or without padding, the URL-safe alphabet, and '+' that arrived unencoded in a query string
  * (and so was form-decoded into a space). Returns undefined for anything else.
  */
+const STANDARD_BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
+
 export function decodeSignature(text: string): Buffer | undefined {
+  if (text.length % 4 === 0 && STANDARD_BASE64.test(text)) return Buffer.from(text, 'base64');
   let body = text.trim().replace(/ /g, '+').replace(/-/g, '+').replace(/_/g, '/');
   body = body.replace(/={1,2}$/, '');
   if (body.length === 0 || body.length % 4 === 1 || !BASE64_BODY.test(body)) return undefined;

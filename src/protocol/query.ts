@@ -28,6 +28,44 @@ export function rawQueryOf(input: CallbackInput): string | URLSearchParams {
   return input.startsWith('?') ? input.slice(1) : input;
 }
 
+const WANTED = new Set(['clear', 'deorbit', 'signature']);
+
+/** application/x-www-form-urlencoded decoding, as URLSearchParams does it. */
+function formDecode(text: string): string {
+  if (!text.includes('%') && !text.includes('+')) return text;
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    // Malformed escapes or invalid UTF-8: URLSearchParams keeps or replaces them; defer to it.
+    return new URLSearchParams(`v=${text}`).get('v') ?? '';
+  }
+}
+
+/**
+ * The values of the three parameters the callback uses, in order of appearance. Equivalent to
+ * URLSearchParams.getAll for these names, without materializing the parameters nobody reads.
+ */
+function callbackParams(query: string): Map<string, string[]> {
+  const found = new Map<string, string[]>();
+  for (const pair of query.split('&')) {
+    if (pair.length === 0) continue;
+    const eq = pair.indexOf('=');
+    const name = formDecode(eq < 0 ? pair : pair.slice(0, eq));
+    if (!WANTED.has(name)) continue;
+    const value = eq < 0 ? '' : formDecode(pair.slice(eq + 1));
+    const values = found.get(name);
+    if (values) values.push(value);
+    else found.set(name, [value]);
+  }
+  return found;
+}
+
+function paramsOf(raw: string | URLSearchParams): { getAll(name: string): string[] } {
+  if (typeof raw !== 'string') return raw;
+  const found = callbackParams(raw);
+  return { getAll: (name) => found.get(name) ?? [] };
+}
+
 function utf8Length(text: string): number {
   return text.length * 3 <= MAX_JSON_BYTES ? text.length : Buffer.byteLength(text, 'utf8');
 }
@@ -41,7 +79,7 @@ export function extractCallbackParts(input: CallbackInput): CallbackParts | Reje
   if (typeof raw === 'string' && raw.length > MAX_QUERY_CHARS) {
     return reject('too_large', `The query string exceeds ${MAX_QUERY_CHARS} characters.`);
   }
-  const params = typeof raw === 'string' ? new URLSearchParams(raw) : raw;
+  const params = paramsOf(raw);
   const clear = params.getAll('clear');
   const deorbit = params.getAll('deorbit');
   const signatures = params.getAll('signature');

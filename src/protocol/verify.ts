@@ -1,4 +1,4 @@
-import { createHash, type KeyObject, verify as rsaVerify } from 'node:crypto';
+import { hash, type KeyObject, verify as rsaVerify } from 'node:crypto';
 import { decodeSignature } from './base64.js';
 import { LogoutCallbackConfigError } from './errors.js';
 import { type PublicKeyInput, TrustedKeys } from './keys.js';
@@ -86,8 +86,10 @@ const BAD_SIGNATURE = reject(
   'No trusted key verifies the signature (RSA PKCS#1 v1.5, SHA-256).',
 );
 
-function signatureFits(key: KeyObject, signature: Buffer): boolean {
-  return signature.length * 8 === key.asymmetricKeyDetails?.modulusLength;
+interface TrustedKey {
+  readonly key: KeyObject;
+  /** An RSA signature is exactly as long as the modulus; any other length cannot verify. */
+  readonly signatureBytes: number;
 }
 
 /**
@@ -96,7 +98,10 @@ function signatureFits(key: KeyObject, signature: Buffer): boolean {
  */
 export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
   const trustedKeys = TrustedKeys.from(options.keys);
-  const keys = trustedKeys.keys;
+  const keys: TrustedKey[] = trustedKeys.keys.map((key) => ({
+    key,
+    signatureBytes: (key.asymmetricKeyDetails?.modulusLength ?? 0) / 8,
+  }));
   const maxAgeMs = seconds(options.maxAge, DEFAULT_MAX_AGE_SECONDS, 'maxAge');
   const maxSkewMs = seconds(options.maxFutureSkew, DEFAULT_MAX_FUTURE_SKEW_SECONDS, 'maxFutureSkew');
 
@@ -124,15 +129,18 @@ export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
       parameter: signed.parts.parameter,
       timeField: payload.timeField,
       json: signed.parts.json,
-      signatureDigest: createHash('sha256').update(signed.signature).digest('hex'),
+      signatureDigest: hash('sha256', signed.signature, 'hex'),
     };
   }
 
   function verify(input: CallbackInput, overrides?: { now?: Clock }): VerifyResult {
     const signed = prepare(input);
     if ('ok' in signed) return signed;
-    for (const key of keys) {
-      if (signatureFits(key, signed.signature) && rsaVerify('sha256', signed.data, key, signed.signature)) {
+    for (const { key, signatureBytes } of keys) {
+      if (
+        signed.signature.length === signatureBytes &&
+        rsaVerify('sha256', signed.data, key, signed.signature)
+      ) {
         return conclude(signed, overrides?.now ?? options.now);
       }
     }
@@ -142,8 +150,8 @@ export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
   async function verifyAsync(input: CallbackInput, overrides?: { now?: Clock }): Promise<VerifyResult> {
     const signed = prepare(input);
     if ('ok' in signed) return signed;
-    for (const key of keys) {
-      if (!signatureFits(key, signed.signature)) continue;
+    for (const { key, signatureBytes } of keys) {
+      if (signed.signature.length !== signatureBytes) continue;
       const valid = await new Promise<boolean>((resolve) =>
         rsaVerify('sha256', signed.data, key, signed.signature, (error, ok) => resolve(!error && ok)),
       );
