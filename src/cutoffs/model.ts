@@ -27,7 +27,12 @@ export function isEndedBy(startedAt: number, cutoff: number | undefined): boolea
 
 /** A cutoff older than the longest session lifetime can end no session that is still alive. */
 export function isMoot(cutoff: number, now: number, maxSessionAgeMs: number): boolean {
-  return cutoff + SECOND <= now - maxSessionAgeMs;
+  return cutoff <= latestMootCutoff(now, maxSessionAgeMs);
+}
+
+/** The latest cutoff that is moot at now: storage forgets every cutoff at or before it. */
+export function latestMootCutoff(now: number, maxSessionAgeMs: number): number {
+  return now - maxSessionAgeMs - SECOND;
 }
 
 export function toMillis(time: Date | number): number {

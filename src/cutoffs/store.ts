@@ -1,5 +1,7 @@
 /** The one interface every cutoff store implements; test/cutoffs/contract.ts runs against each. */
 
+import { LogoutCallbackConfigError } from '../protocol/errors.js';
+
 export interface LogoutToRecord {
   readonly userHash: string;
   readonly loggedOutAt: Date;
@@ -23,6 +25,10 @@ export interface StoreHealth {
   readonly ok: boolean;
   /** The in-process view may have missed cutoffs (e.g. cut off from Redis longer than allowed). */
   readonly stale: boolean;
+  /** What session checks do while stale. */
+  readonly stalePolicy: StalePolicy;
+  /** Cutoffs held in the in-process cache. */
+  readonly cachedCutoffs: number;
   readonly detail?: string;
 }
 
@@ -48,12 +54,54 @@ export interface CutoffStoreOptions {
   readonly maxSessionAge?: number;
   /** Seconds an accepted signature is remembered to report replays. Default 300 (the freshness window). */
   readonly replayWindow?: number;
+  /** Seconds between sweeps that forget moot cutoffs and expired replay digests. Default 60. */
+  readonly sweepInterval?: number;
+  /**
+   * What isSessionLive answers while the view is stale (only a shared store such as Redis can
+   * become stale): 'closed' treats every session as ended, 'open' trusts the cache. Default 'closed'.
+   */
+  readonly stalePolicy?: StalePolicy;
   /** Clock, for tests. */
   readonly now?: () => number;
 }
 
 export const DEFAULT_MAX_SESSION_AGE_SECONDS = 86_400;
 export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
+
+/** CutoffStoreOptions with defaults applied, in milliseconds. */
+export interface StoreSettings {
+  readonly maxSessionAgeMs: number;
+  readonly replayWindowMs: number;
+  readonly sweepIntervalMs: number;
+  readonly stalePolicy: StalePolicy;
+  readonly now: () => number;
+}
+
+export function resolveStoreSettings(options: CutoffStoreOptions = {}): StoreSettings {
+  return {
+    maxSessionAgeMs: secondsOption('maxSessionAge', options.maxSessionAge, DEFAULT_MAX_SESSION_AGE_SECONDS),
+    replayWindowMs: secondsOption('replayWindow', options.replayWindow, DEFAULT_REPLAY_WINDOW_SECONDS),
+    sweepIntervalMs: secondsOption('sweepInterval', options.sweepInterval, DEFAULT_SWEEP_INTERVAL_SECONDS),
+    stalePolicy: stalePolicyOption(options.stalePolicy),
+    now: options.now ?? Date.now,
+  };
+}
+
+function stalePolicyOption(value: StalePolicy | undefined): StalePolicy {
+  if (value === undefined) return 'closed';
+  if (value === 'closed' || value === 'open') return value;
+  throw new LogoutCallbackConfigError('invalid_option', "stalePolicy must be 'closed' or 'open'");
+}
+
+/** A positive duration option given in seconds, returned in milliseconds. */
+export function secondsOption(name: string, value: number | undefined, fallback: number): number {
+  const seconds = value ?? fallback;
+  if (!Number.isFinite(seconds) || seconds <= 0) {
+    throw new LogoutCallbackConfigError('invalid_option', `${name} must be a positive number of seconds`);
+  }
+  return seconds * 1000;
+}
 
 /** The store could not take the write, or cannot be reached: the receiver answers 503. */
 export class StoreUnavailableError extends Error {
