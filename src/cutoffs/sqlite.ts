@@ -19,8 +19,11 @@ const SCHEMA = `
   CREATE INDEX IF NOT EXISTS replays_by_expiry ON replays (expires_at);
 `;
 
-/** Milliseconds a write waits for another connection's lock before it fails (bounded, never hangs). */
-const BUSY_TIMEOUT_MS = 2000;
+/**
+ * Milliseconds a write waits for another connection's lock before it fails. better-sqlite3 waits
+ * synchronously, so this stays short; with one process per file there is no one to wait for.
+ */
+const BUSY_TIMEOUT_MS = 1000;
 
 /**
  * Cutoffs in a SQLite file (WAL, synchronous=FULL): a write is committed before recordLogout
