@@ -1,4 +1,4 @@
-import type { KeyObject } from 'node:crypto';
+import { type KeyObject, sign } from 'node:crypto';
 import fc from 'fast-check';
 import { signLogoutCallback } from '../../src/index.js';
 
@@ -40,5 +40,35 @@ export function callbackQueries(privateKey: KeyObject): fc.Arbitrary<string> {
       const i = index % query.length;
       return query.slice(0, i) + insert + query.slice(i + 1);
     });
-  return fc.oneof(fc.string({ maxLength: 200 }), assembled, mutated, fc.constant(genuine.query));
+  // Validly signed texts that may not be logouts: they exercise everything after the signature.
+  const timeText = fc.oneof(
+    fc.date({ noInvalidDate: true }).map((d) => d.toISOString()),
+    fc.constantFrom(
+      '2026-01-01T00:00:00Z',
+      '2025-12-31 23:59:59',
+      '2026-02-31T00:00:00Z',
+      '2026-01-01T00:10:00+00:00',
+    ),
+    fc.string({ maxLength: 25 }),
+  );
+  const payload = fc
+    .record(
+      { api_time: timeText, launchkey_time: timeText, user_hash: fc.oneof(fc.string(), fc.integer()) },
+      { requiredKeys: [] },
+    )
+    .map((o) => JSON.stringify(o));
+  const signedPayloads = fc.oneof(payload, fc.string({ maxLength: 40 })).map((json) => {
+    const signature = sign('sha256', Buffer.from(json), privateKey).toString('base64');
+    return new URLSearchParams([
+      ['clear', json],
+      ['signature', signature],
+    ]).toString();
+  });
+  return fc.oneof(
+    fc.string({ maxLength: 200 }),
+    assembled,
+    mutated,
+    fc.constant(genuine.query),
+    signedPayloads,
+  );
 }
