@@ -20,6 +20,7 @@ export const fastifyLogoutCallback: FastifyPluginAsync<FastifyLogoutOptions> = a
   fastify.all(options.path ?? '/callback', async (request, reply) => {
     const response = await answerNodeRequest(handler, request.raw, request.raw.url);
     reply.code(response.status).headers(headersRecord(response.headers));
-    return reply.send(await response.text());
+    // A Buffer, so that Fastify keeps the Content-Type as set (a string would gain a charset).
+    return reply.send(Buffer.from(await response.arrayBuffer()));
   });
 };

@@ -51,6 +51,7 @@ function bodyOf(req: IncomingMessage): ReadableStream<Uint8Array> {
 }
 
 function hasBody(req: IncomingMessage): boolean {
+  if (req.readableEnded) return false; // a body parser mounted earlier consumed it
   return req.headers['content-length'] !== undefined
     ? req.headers['content-length'] !== '0'
     : req.headers['transfer-encoding'] !== undefined;
