@@ -1,10 +1,16 @@
 import { Command } from 'commander';
 import { registerKeygen } from './commands/keygen.js';
+import { registerServe } from './commands/serve.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
 
 /** Every command of the CLI, each registered by its own module. */
-const COMMANDS: Array<(program: Command) => void> = [registerKeygen, registerSign, registerVerify];
+const COMMANDS: Array<(program: Command) => void> = [
+  registerKeygen,
+  registerSign,
+  registerVerify,
+  registerServe,
+];
 
 export function buildProgram(): Command {
   const program = new Command('logout-callback')
