@@ -1,5 +1,8 @@
 import { Command } from 'commander';
 import { registerKeygen } from './commands/keygen.js';
+import { registerListen } from './commands/listen.js';
+import { registerPlatform } from './commands/platform.js';
+import { registerSend } from './commands/send.js';
 import { registerServe } from './commands/serve.js';
 import { registerSign } from './commands/sign.js';
 import { registerVerify } from './commands/verify.js';
@@ -10,6 +13,9 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSign,
   registerVerify,
   registerServe,
+  registerSend,
+  registerListen,
+  registerPlatform,
 ];
 
 export function buildProgram(): Command {
