@@ -3,6 +3,7 @@
 export { createMemoryCutoffStore } from './memory.js';
 export { isEndedBy, isMoot, nextCutoff } from './model.js';
 export { DEFAULT_CUTOFF_STORE_SPEC, type OpenCutoffStoreOptions, openCutoffStore } from './open.js';
+export { openRedisCutoffStore, type RedisCutoffStoreOptions } from './redis.js';
 export { openSqliteCutoffStore } from './sqlite.js';
 export {
   type CutoffStore,

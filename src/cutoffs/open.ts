@@ -1,12 +1,13 @@
 import { LogoutCallbackConfigError } from '../protocol/errors.js';
 import { createMemoryCutoffStore } from './memory.js';
-import type { CutoffStore, CutoffStoreOptions } from './store.js';
+import type { RedisCutoffStoreOptions } from './redis.js';
+import type { CutoffStore } from './store.js';
 
 /** The embedded default: a SQLite file under ./data, created on first use. */
 export const DEFAULT_CUTOFF_STORE_SPEC = 'sqlite:./data/cutoffs.db';
 
 /** Options for openCutoffStore: every store's options; each store uses the ones that concern it. */
-export type OpenCutoffStoreOptions = CutoffStoreOptions;
+export type OpenCutoffStoreOptions = RedisCutoffStoreOptions;
 
 /**
  * Opens the cutoff store a spec names: `memory`, `sqlite:PATH` or `redis://HOST:PORT[/db]`
@@ -22,6 +23,10 @@ export async function openCutoffStore(
     if (path === '') throw invalidSpec(spec);
     const { openSqliteCutoffStore } = await import('./sqlite.js');
     return openSqliteCutoffStore(path, options);
+  }
+  if (spec.startsWith('redis://') || spec.startsWith('rediss://')) {
+    const { openRedisCutoffStore } = await import('./redis.js');
+    return openRedisCutoffStore(spec, options);
   }
   throw invalidSpec(spec);
 }
