@@ -21,16 +21,11 @@ interface ServeCliOptions {
   logLevel: (typeof LOG_LEVELS)[number];
 }
 
-/** Resolves on the first SIGTERM or SIGINT. */
+/** Resolves on the first SIGTERM or SIGINT; later ones are ignored, as shutdown is bounded anyway. */
 function shutdownSignal(): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve(signal);
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
+    process.on('SIGTERM', resolve);
+    process.on('SIGINT', resolve);
   });
 }
 
