@@ -1,58 +1,65 @@
 import { isMoot } from './model.js';
 
 /**
- * The in-process map user_hash → cutoff (epoch ms) that every store answers session checks from.
- * Entries only move forward, and moot ones are forgotten: lazily on lookup and by sweep().
+ * A map key → instant (epoch ms) whose entries expire by a rule on the instant. Expired entries
+ * are forgotten lazily on lookup and by sweep(), so memory stays bounded.
  */
-export class CutoffCache {
-  readonly #cutoffs = new Map<string, number>();
-  readonly #maxSessionAgeMs: number;
-  readonly #now: () => number;
+export class ExpiringInstants {
+  readonly #instants = new Map<string, number>();
+  readonly #isExpired: (instant: number) => boolean;
 
-  constructor(maxSessionAgeMs: number, now: () => number) {
-    this.#maxSessionAgeMs = maxSessionAgeMs;
-    this.#now = now;
+  constructor(isExpired: (instant: number) => boolean) {
+    this.#isExpired = isExpired;
   }
 
   get size(): number {
-    return this.#cutoffs.size;
+    return this.#instants.size;
   }
 
-  get(userHash: string): number | undefined {
-    const cutoff = this.#cutoffs.get(userHash);
-    if (cutoff === undefined || !this.#isMoot(cutoff)) return cutoff;
-    this.#cutoffs.delete(userHash);
+  get(key: string): number | undefined {
+    const instant = this.#instants.get(key);
+    if (instant === undefined || !this.#isExpired(instant)) return instant;
+    this.#instants.delete(key);
     return undefined;
   }
 
-  /** Raises the user's cutoff to at least cutoff and returns the result; never lowers it. */
-  merge(userHash: string, cutoff: number): number {
-    const known = this.get(userHash);
-    if (known !== undefined && known >= cutoff) return known;
-    if (!this.#isMoot(cutoff)) this.#cutoffs.set(userHash, cutoff);
-    return cutoff;
-  }
-
-  /** Forgets every moot cutoff; returns how many. */
+  /** Forgets every expired entry; returns how many. */
   sweep(): number {
     let forgotten = 0;
-    for (const [userHash, cutoff] of this.#cutoffs) {
-      if (this.#isMoot(cutoff)) {
-        this.#cutoffs.delete(userHash);
+    for (const [key, instant] of this.#instants) {
+      if (this.#isExpired(instant)) {
+        this.#instants.delete(key);
         forgotten += 1;
       }
     }
     return forgotten;
   }
 
-  /** The cutoffs that still matter, e.g. to write them back to a store that lost them. */
-  *live(): IterableIterator<[userHash: string, cutoff: number]> {
-    for (const entry of this.#cutoffs) {
-      if (!this.#isMoot(entry[1])) yield entry;
+  *live(): IterableIterator<[key: string, instant: number]> {
+    for (const entry of this.#instants) {
+      if (!this.#isExpired(entry[1])) yield entry;
     }
   }
 
-  #isMoot(cutoff: number): boolean {
-    return isMoot(cutoff, this.#now(), this.#maxSessionAgeMs);
+  protected set(key: string, instant: number): void {
+    if (!this.#isExpired(instant)) this.#instants.set(key, instant);
+  }
+}
+
+/**
+ * The in-process map user_hash → cutoff that every store answers session checks from. A cutoff
+ * only moves forward and is forgotten once moot.
+ */
+export class CutoffCache extends ExpiringInstants {
+  constructor(maxSessionAgeMs: number, now: () => number) {
+    super((cutoff) => isMoot(cutoff, now(), maxSessionAgeMs));
+  }
+
+  /** Raises the user's cutoff to at least cutoff and returns the result; never lowers it. */
+  merge(userHash: string, cutoff: number): number {
+    const known = this.get(userHash);
+    if (known !== undefined && known >= cutoff) return known;
+    this.set(userHash, cutoff);
+    return cutoff;
   }
 }

@@ -1,36 +1,23 @@
-import { CutoffCache } from './cache.js';
+import { CutoffCache, ExpiringInstants } from './cache.js';
 import { CachedCutoffStore, type CutoffBackend, type StoredCutoff } from './cached-store.js';
 import { type CutoffStore, type CutoffStoreOptions, resolveStoreSettings } from './store.js';
 
 /** Signature digests seen within the replay window, forgotten once the window has passed. */
-export class ReplayMemory {
-  readonly #expiries = new Map<string, number>();
+export class ReplayMemory extends ExpiringInstants {
   readonly #windowMs: number;
   readonly #now: () => number;
 
   constructor(windowMs: number, now: () => number) {
+    super((expiry) => expiry <= now());
     this.#windowMs = windowMs;
     this.#now = now;
   }
 
-  get size(): number {
-    return this.#expiries.size;
-  }
-
   /** Remembers digest; true when it was already remembered (a replay). */
   remember(digest: string): boolean {
-    const now = this.#now();
-    const expiry = this.#expiries.get(digest);
-    if (expiry !== undefined && expiry > now) return true;
-    this.#expiries.set(digest, now + this.#windowMs);
+    if (this.get(digest) !== undefined) return true;
+    this.set(digest, this.#now() + this.#windowMs);
     return false;
-  }
-
-  sweep(): void {
-    const now = this.#now();
-    for (const [digest, expiry] of this.#expiries) {
-      if (expiry <= now) this.#expiries.delete(digest);
-    }
   }
 }
 
