@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { LogoutCallbackConfigError } from '../protocol/errors.js';
 import { attemptDelivery, createDeliveryAgents } from './delivery.js';
 import {
+  DEFAULT_CLOSE_GRACE_MS,
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_PER_SERVICE_CONCURRENCY,
   type DeliveryFilter,
@@ -123,6 +124,8 @@ class BullMqOutbox implements Outbox {
   readonly #agents = createDeliveryAgents();
   readonly #listeners = new Set<DeliveryListener>();
   readonly #busy = new Map<string, number>();
+  readonly #shutdown = new AbortController();
+  readonly #closeGraceMs: number;
   #worker: Worker<JobData> | undefined;
 
   constructor(bullmq: BullMq, index: Redis, options: BullMqOutboxOptions) {
@@ -133,6 +136,7 @@ class BullMqOutbox implements Outbox {
     this.#policy = options.retry ?? DEFAULT_RETRY_POLICY;
     this.#perService = options.perServiceConcurrency ?? DEFAULT_PER_SERVICE_CONCURRENCY;
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
+    this.#closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     this.#queue = new bullmq.Queue<JobData>(this.#queueName, { connection: this.#connection });
     this.#queue.on('error', () => {
       // ioredis reconnects by itself; commands fail (and callers see it) meanwhile.
@@ -221,7 +225,9 @@ class BullMqOutbox implements Outbox {
   }
 
   async close(): Promise<void> {
+    const grace = setTimeout(() => this.#shutdown.abort(), this.#closeGraceMs);
     await this.#worker?.close();
+    clearTimeout(grace);
     this.#worker = undefined;
     await this.#queue.close();
     await this.#index.quit().catch(() => this.#index.disconnect());
@@ -244,9 +250,18 @@ class BullMqOutbox implements Outbox {
     this.#busy.set(data.serviceId, busy + 1);
     let result: Awaited<ReturnType<typeof attemptDelivery>>;
     try {
-      result = await attemptDelivery(data, { timeoutMs: this.#policy.timeoutMs, agents: this.#agents });
+      result = await attemptDelivery(data, {
+        timeoutMs: this.#policy.timeoutMs,
+        agents: this.#agents,
+        signal: this.#shutdown.signal,
+      });
     } finally {
       this.#busy.set(data.serviceId, (this.#busy.get(data.serviceId) ?? 1) - 1);
+    }
+    if (this.#shutdown.signal.aborted) {
+      // Cut short by close(): not an attempt; the job waits for the next worker.
+      await job.moveToDelayed(Date.now(), token);
+      throw new DelayedError();
     }
     const attempts = data.attempts + 1;
     const at = Date.now();

@@ -81,7 +81,7 @@ function describeError(error: unknown, timeoutMs: number): string {
 /** Sends the callback once. Never throws: every outcome is an AttemptResult. */
 export function attemptDelivery(
   callback: CallbackRequest,
-  options: { timeoutMs: number; agents?: DeliveryAgents },
+  options: { timeoutMs: number; agents?: DeliveryAgents; signal?: AbortSignal },
 ): Promise<AttemptResult> {
   let target: URL;
   try {
@@ -99,7 +99,9 @@ export function attemptDelivery(
       method: callback.method,
       headers: { 'content-length': '0', 'user-agent': 'logout-callback-platform' },
       agent: secure ? options.agents?.https : options.agents?.http,
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal
+        ? AbortSignal.any([AbortSignal.timeout(options.timeoutMs), options.signal])
+        : AbortSignal.timeout(options.timeoutMs),
     });
     request.on('response', (response) => {
       readBody(response).then(

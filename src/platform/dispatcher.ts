@@ -59,6 +59,7 @@ export async function createDispatcher(options: DispatcherOptions): Promise<Disp
     retry,
     perServiceConcurrency: options.perServiceConcurrency,
     maxInFlight: options.maxInFlight,
+    closeGraceMs: options.closeGraceMs,
   };
   let outbox: Outbox;
   if (options.redisUrl) {
@@ -147,7 +148,7 @@ export class Dispatcher {
   }
 
   /** Clear on one service: one signed callback, and the authorization ends. */
-  clear(userId: unknown, serviceId: unknown): Promise<ClearResult> {
+  async clear(userId: unknown, serviceId: unknown): Promise<ClearResult> {
     const user = checkUserId(userId);
     const service = this.registry.require(serviceId);
     return this.#clear(user, (active) => {
@@ -160,7 +161,7 @@ export class Dispatcher {
   }
 
   /** Clear All: one signed callback per service the user is signed in to, each with its own user_hash. */
-  clearAll(userId: unknown): Promise<ClearResult> {
+  async clearAll(userId: unknown): Promise<ClearResult> {
     return this.#clear(checkUserId(userId), (active) => active);
   }
 

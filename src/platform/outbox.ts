@@ -86,7 +86,13 @@ export interface DeliverySettings {
   readonly perServiceConcurrency?: number;
   /** Attempts in flight at once in all. Default 64. */
   readonly maxInFlight?: number;
+  /**
+   * How long close() lets attempts in flight finish before it aborts them, in ms. An aborted attempt
+   * is not recorded: it is sent again after a restart. Default 2000.
+   */
+  readonly closeGraceMs?: number;
 }
 
+export const DEFAULT_CLOSE_GRACE_MS = 2000;
 export const DEFAULT_PER_SERVICE_CONCURRENCY = 4;
 export const DEFAULT_MAX_IN_FLIGHT = 64;

@@ -1,6 +1,7 @@
 import type { PlatformDatabase } from './database.js';
 import { type AttemptResult, attemptDelivery, createDeliveryAgents } from './delivery.js';
 import {
+  DEFAULT_CLOSE_GRACE_MS,
   DEFAULT_MAX_IN_FLIGHT,
   DEFAULT_PER_SERVICE_CONCURRENCY,
   type DeliveryFilter,
@@ -108,6 +109,8 @@ export class SqliteOutbox implements Outbox {
   readonly #inFlight = new Map<string, Set<string>>();
   readonly #attempts = new Set<Promise<void>>();
   readonly #services = new Set<string>();
+  readonly #shutdown = new AbortController();
+  readonly #closeGraceMs: number;
   #inFlightCount = 0;
   #running = false;
   #pumpQueued = false;
@@ -120,6 +123,7 @@ export class SqliteOutbox implements Outbox {
     this.#maxInFlight = options.maxInFlight ?? DEFAULT_MAX_IN_FLIGHT;
     this.#pollMs = options.pollMs ?? 1000;
     this.#now = options.now ?? Date.now;
+    this.#closeGraceMs = options.closeGraceMs ?? DEFAULT_CLOSE_GRACE_MS;
     db.exec(SCHEMA);
   }
 
@@ -195,7 +199,10 @@ export class SqliteOutbox implements Outbox {
   async close(): Promise<void> {
     this.#running = false;
     clearTimeout(this.#timer);
-    await Promise.allSettled([...this.#attempts]);
+    const settled = Promise.allSettled([...this.#attempts]);
+    const grace = setTimeout(() => this.#shutdown.abort(), this.#closeGraceMs);
+    await settled;
+    clearTimeout(grace);
     this.#agents.destroy();
   }
 
@@ -256,8 +263,10 @@ export class SqliteOutbox implements Outbox {
     const result = await attemptDelivery(request, {
       timeoutMs: this.#policy.timeoutMs,
       agents: this.#agents,
+      signal: this.#shutdown.signal,
     });
-    this.#record(row, result, false);
+    // Cut short by close(): not an attempt; the row is sent again after a restart.
+    if (!this.#shutdown.signal.aborted) this.#record(row, result, false);
   }
 
   #record(row: DeliveryRow, result: AttemptResult, expired: boolean): void {

@@ -27,3 +27,50 @@ export function runCli(args: string[], stdin?: string): Promise<CliResult> {
     child.stdin.end(stdin ?? '');
   });
 }
+
+export interface CliServer {
+  readonly url: string;
+  readonly child: ReturnType<typeof spawn>;
+  stderr(): string;
+  /** Sends signal (default SIGTERM) and resolves with the exit code once the process is gone. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts a long-running CLI command and resolves once it printed `listening on URL` (bounded wait). */
+export function startCliServer(
+  args: string[],
+  options: { cwd?: string; timeoutMs?: number } = {},
+): Promise<CliServer> {
+  const child = spawn(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  const timeoutMs = options.timeoutMs ?? 20_000;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop('SIGKILL');
+      reject(new Error(`${args[0]} did not start within ${timeoutMs} ms; stderr: ${stderr}`));
+    }, timeoutMs);
+    child.stdout.on('data', (chunk) => {
+      stdout += chunk;
+      const line = /^listening on (http:\/\/\S+)\n/.exec(stdout);
+      if (!line) return;
+      clearTimeout(timer);
+      resolve({ url: line[1]!, child, stderr: () => stderr, stop });
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${args[0]} exited with ${code} before listening; stderr: ${stderr}`));
+    });
+  });
+}
