@@ -1,9 +1,8 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { exportPublicPem } from '../../src/protocol/keys.js';
-import { cliPath } from '../helpers/cli.js';
+import { type CliServer, startCliServer } from '../helpers/cli.js';
 import { keys } from './fixtures.js';
 
 /** A temporary directory holding the trusted public key as public.pem. */
@@ -14,47 +13,11 @@ export function workDir(): { dir: string; keyFile: string } {
   return { dir, keyFile };
 }
 
-export interface ServeProcess {
-  readonly url: string;
-  readonly child: ChildProcess;
-  stderr(): string;
-  /** Sends signal and resolves with the exit code once the process is gone. */
-  stop(signal?: NodeJS.Signals): Promise<number | null>;
-}
+export type ServeProcess = CliServer;
 
-/** Starts the built CLI's `serve` and resolves once it printed `listening on URL` (bounded wait). */
+/** Starts the built CLI's `serve` on a free port and resolves once it printed `listening on URL`. */
 export function startServe(args: string[], cwd: string): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [cliPath, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
-    cwd,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk) => {
-    stderr += chunk;
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (!child.killed && child.exitCode === null) child.kill(signal);
-    return exited;
-  };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      void stop('SIGKILL');
-      reject(new Error(`serve did not start within 20 s; stderr: ${stderr}`));
-    }, 20_000);
-    child.stdout.on('data', (chunk) => {
-      stdout += chunk;
-      const line = /^listening on (http:\/\/\S+)\n/.exec(stdout);
-      if (!line) return;
-      clearTimeout(timer);
-      resolve({ url: line[1]!, child, stderr: () => stderr, stop });
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`serve exited with ${code} before listening; stderr: ${stderr}`));
-    });
-  });
+  return startCliServer(['serve', '--port', '0', '--log-level', 'warn', ...args], { cwd });
 }
 
 /** GET /v1/sessions/live for a session of userHash that started at startedAt. */
