@@ -115,6 +115,8 @@ export class SqliteOutbox implements Outbox {
   #running = false;
   #pumpQueued = false;
   #timer: NodeJS.Timeout | undefined;
+  /** Outcomes waiting to be written: one transaction (one fsync) per tick, not one per attempt. */
+  #outcomes: Array<{ row: DeliveryRow; written: () => void }> = [];
 
   constructor(db: PlatformDatabase, options: SqliteOutboxOptions = {}) {
     this.#db = db;
@@ -256,8 +258,7 @@ export class SqliteOutbox implements Outbox {
 
   async #attempt(row: DeliveryRow): Promise<void> {
     if (this.#now() >= row.expires_at) {
-      this.#record(row, { verdict: 'retry', error: 'not attempted: past the freshness window' }, true);
-      return;
+      return this.#record(row, { verdict: 'retry', error: 'not attempted: past the freshness window' }, true);
     }
     const request = { callbackUrl: row.callback_url, query: row.query, method: row.method };
     const result = await attemptDelivery(request, {
@@ -266,10 +267,11 @@ export class SqliteOutbox implements Outbox {
       signal: this.#shutdown.signal,
     });
     // Cut short by close(): not an attempt; the row is sent again after a restart.
-    if (!this.#shutdown.signal.aborted) this.#record(row, result, false);
+    if (!this.#shutdown.signal.aborted) await this.#record(row, result, false);
   }
 
-  #record(row: DeliveryRow, result: AttemptResult, expired: boolean): void {
+  /** Resolves once the outcome is written: only then may the row be picked again. */
+  #record(row: DeliveryRow, result: AttemptResult, expired: boolean): Promise<void> {
     const now = this.#now();
     const attempts = expired ? row.attempts : row.attempts + 1;
     const step = expired
@@ -286,14 +288,27 @@ export class SqliteOutbox implements Outbox {
       last_error: result.error ?? null,
       reason: 'reason' in step ? step.reason : null,
     };
-    this.#db
-      .prepare(
-        `UPDATE deliveries SET state = @state, attempts = @attempts, updated_at = @updated_at,
-           next_attempt_at = @next_attempt_at, delivered_at = @delivered_at, last_status = @last_status,
-           last_error = @last_error, reason = @reason WHERE id = @id`,
-      )
-      .run(updated);
-    const status = statusOf(updated);
-    for (const listener of this.#listeners) listener(status);
+    return new Promise((written) => {
+      if (this.#outcomes.length === 0) setImmediate(() => this.#writeOutcomes());
+      this.#outcomes.push({ row: updated, written });
+    });
+  }
+
+  #writeOutcomes(): void {
+    const batch = this.#outcomes;
+    this.#outcomes = [];
+    const update = this.#db.prepare(
+      `UPDATE deliveries SET state = @state, attempts = @attempts, updated_at = @updated_at,
+         next_attempt_at = @next_attempt_at, delivered_at = @delivered_at, last_status = @last_status,
+         last_error = @last_error, reason = @reason WHERE id = @id`,
+    );
+    this.#db.transaction(() => {
+      for (const { row } of batch) update.run(row);
+    })();
+    for (const { row, written } of batch) {
+      written();
+      const status = statusOf(row);
+      for (const listener of this.#listeners) listener(status);
+    }
   }
 }
