@@ -25,16 +25,27 @@ const SCHEMA = `
  */
 const BUSY_TIMEOUT_MS = 1000;
 
+interface PendingWrite {
+  readonly userHash: string;
+  readonly candidate: number;
+  readonly digest: string;
+  readonly resolve: (stored: StoredCutoff) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 /**
  * Cutoffs in a SQLite file (WAL, synchronous=FULL): a write is committed before recordLogout
- * resolves, so it survives kill -9 and power loss. One process per file: the in-process cache
- * learns only this process's writes and what was in the file when it was opened.
+ * resolves, so it survives kill -9 and power loss. Writes that arrive in the same turn of the event
+ * loop share one transaction (group commit): one fsync for all of them, each answered only after it.
+ * One process per file: the in-process cache learns only this process's writes and what was in
+ * the file when it was opened.
  */
 class SqliteBackend implements CutoffBackend {
   readonly #db: Database.Database;
   readonly #settings: StoreSettings;
-  readonly #record: (userHash: string, candidate: number, digest: string) => StoredCutoff;
+  readonly #recordAll: (writes: readonly PendingWrite[]) => StoredCutoff[];
   readonly #sweep: () => void;
+  #pending: PendingWrite[] = [];
 
   constructor(db: Database.Database, settings: StoreSettings) {
     this.#db = db;
@@ -52,11 +63,13 @@ class SqliteBackend implements CutoffBackend {
     );
     const forgetCutoffs = db.prepare<[number]>('DELETE FROM cutoffs WHERE cutoff_ms <= ?');
     const forgetDigests = db.prepare<[number]>('DELETE FROM replays WHERE expires_at <= ?');
-    this.#record = db.transaction((userHash: string, candidate: number, digest: string) => {
+    this.#recordAll = db.transaction((writes: readonly PendingWrite[]) => {
       const now = settings.now();
-      const cutoff = raiseCutoff.get(userHash, candidate) as number;
-      const remembered = rememberDigest.run(digest, now + settings.replayWindowMs, now).changes;
-      return { cutoff, duplicate: remembered === 0 };
+      return writes.map(({ userHash, candidate, digest }) => {
+        const cutoff = raiseCutoff.get(userHash, candidate) as number;
+        const remembered = rememberDigest.run(digest, now + settings.replayWindowMs, now).changes;
+        return { cutoff, duplicate: remembered === 0 };
+      });
     });
     this.#sweep = db.transaction(() => {
       const now = settings.now();
@@ -74,8 +87,24 @@ class SqliteBackend implements CutoffBackend {
     for (const [userHash, cutoff] of rows) cache.merge(userHash, cutoff);
   }
 
-  async record(userHash: string, candidate: number, signatureDigest: string): Promise<StoredCutoff> {
-    return this.#record(userHash, candidate, signatureDigest);
+  record(userHash: string, candidate: number, digest: string): Promise<StoredCutoff> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ userHash, candidate, digest, resolve, reject });
+      if (this.#pending.length === 1) setImmediate(() => this.#commitPending());
+    });
+  }
+
+  #commitPending(): void {
+    const writes = this.#pending;
+    this.#pending = [];
+    let stored: StoredCutoff[];
+    try {
+      stored = this.#recordAll(writes);
+    } catch (error) {
+      for (const write of writes) write.reject(error);
+      return;
+    }
+    writes.forEach((write, i) => write.resolve(stored[i]!));
   }
 
   sweep(): void {
@@ -91,6 +120,7 @@ class SqliteBackend implements CutoffBackend {
   }
 
   async close(): Promise<void> {
+    if (this.#pending.length > 0) this.#commitPending();
     this.#db.close();
   }
 }

@@ -36,6 +36,25 @@ describe('sqlite store', () => {
     await reopened.close();
   });
 
+  it('commits writes of one event-loop turn together, each durable and each answered', async () => {
+    const file = freshFile();
+    const options = { now: () => T + 5000 };
+    const store = await openSqliteCutoffStore(file, options);
+    const users = Array.from({ length: 50 }, newUserHash);
+    const replayed = logout(users[0]!, T);
+    const results = await Promise.all([
+      ...users.map((user, i) => store.recordLogout(i === 0 ? replayed : logout(user, T + i))),
+      store.recordLogout(replayed),
+    ]);
+    assert.equal(results.at(-1)!.duplicate, true, 'a replay within the same batch is reported');
+    assert.equal(results.filter((r) => r.duplicate).length, 1);
+    await store.close();
+
+    const reopened = await openSqliteCutoffStore(file, options);
+    users.forEach((user, i) => assert.deepEqual(reopened.cutoffOf(user), new Date(T + i)));
+    await reopened.close();
+  });
+
   it('does not load moot cutoffs and deletes them from the file', async () => {
     const file = freshFile();
     let clock = T;
