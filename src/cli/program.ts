@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerKeygen } from './commands/keygen.js';
 import { registerListen } from './commands/listen.js';
 import { registerPlatform } from './commands/platform.js';
@@ -16,6 +17,7 @@ const COMMANDS: Array<(program: Command) => void> = [
   registerSend,
   registerListen,
   registerPlatform,
+  registerDemo,
 ];
 
 export function buildProgram(): Command {
