@@ -16,7 +16,7 @@ import { openCutoffStore } from 'logout-callback/cutoffs';
 import { expressLogoutHandler } from 'logout-callback/express';
 import { endEndedSessions, markSignedIn } from 'logout-callback/express-session';
 import { createLogoutEvents, EVENT_STREAM_HEADERS } from './lib/logout-events.mjs';
-import { APP_CSS, APP_JS, noticeCode, PAGE_HEADERS, renderHome, renderWaiting } from './lib/pages.mjs';
+import { APP_JS, appCss, noticeCode, PAGE_HEADERS, renderHome, renderWaiting } from './lib/pages.mjs';
 import { fetchPlatformKeys } from './lib/platform-client.mjs';
 import {
   CALLBACK_PATH,
@@ -106,7 +106,7 @@ export async function startExpressSessionService(options) {
     res.set(PAGE_HEADERS);
     next();
   });
-  app.get('/assets/app.css', (_req, res) => res.type('css').send(APP_CSS));
+  app.get('/assets/app.css', (_req, res) => res.type('css').send(appCss(look)));
   app.get('/assets/app.js', (_req, res) => res.type('js').send(APP_JS));
 
   // 2. Sessions, then the check: a session whose user logged out since it began is destroyed on

@@ -16,7 +16,7 @@ import { openCutoffStore } from 'logout-callback/cutoffs';
 import { honoLogoutHandler } from 'logout-callback/hono';
 import { isSessionLive } from 'logout-callback/sessions';
 import { createLogoutEvents, EVENT_STREAM_HEADERS } from './lib/logout-events.mjs';
-import { APP_CSS, APP_JS, noticeCode, PAGE_HEADERS, renderHome, renderWaiting } from './lib/pages.mjs';
+import { APP_JS, appCss, noticeCode, PAGE_HEADERS, renderHome, renderWaiting } from './lib/pages.mjs';
 import { fetchPlatformKeys } from './lib/platform-client.mjs';
 import {
   CALLBACK_PATH,
@@ -126,7 +126,7 @@ export async function startHonoStatelessService(options) {
     await next();
     for (const [name, value] of Object.entries(PAGE_HEADERS)) c.res.headers.set(name, value);
   });
-  app.get('/assets/app.css', (c) => c.body(APP_CSS, 200, { 'content-type': 'text/css; charset=utf-8' }));
+  app.get('/assets/app.css', (c) => c.body(appCss(look), 200, { 'content-type': 'text/css; charset=utf-8' }));
   app.get('/assets/app.js', (c) => c.body(APP_JS, 200, { 'content-type': 'text/javascript; charset=utf-8' }));
 
   // 2. Every page asks the cutoff store whether the session still lives.

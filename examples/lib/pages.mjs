@@ -15,7 +15,7 @@ import { SIGN_IN_WAIT_SECONDS } from './sign-in.mjs';
 export const PAGE_HEADERS = {
   'content-security-policy': "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
   'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
+  'referrer-policy': 'same-origin', // not no-referrer: that makes form posts carry `Origin: null`
   'cache-control': 'no-store',
 };
 
@@ -53,7 +53,7 @@ function layout(look, title, main, head = '') {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)} · ${escapeHtml(look.name)}</title><link rel="stylesheet" href="/assets/app.css">${head}</head>
-<body style="--accent: ${escapeHtml(look.accent)}"><header><p class="brand">${escapeHtml(look.name)}</p><p class="stack">${escapeHtml(look.stack)}</p></header>
+<body><header><p class="brand">${escapeHtml(look.name)}</p><p class="stack">${escapeHtml(look.stack)}</p></header>
 <main>${main}</main>
 <footer><p>An example service of <code>logout-callback</code>. Cutoffs count in whole seconds: a sign-in approved within the same second as a logout waits for the next second before its session starts, so the new session stays.</p></footer>
 <script src="/assets/app.js" defer></script></body></html>`;
@@ -155,7 +155,15 @@ export function renderWaiting(look, authenticatorUrl, pending) {
   );
 }
 
-export const APP_CSS = `
+/**
+ * The stylesheet, in the service's colour (a stylesheet, since the page's policy allows no inline style).
+ * @param {ServiceLook} look
+ */
+export function appCss(look) {
+  return `:root { --accent: ${look.accent}; }\n${APP_CSS}`;
+}
+
+const APP_CSS = `
 :root { color-scheme: light; --ink: #1b1b1b; --muted: #474747; --line: #c4c4c4; }
 * { box-sizing: border-box; }
 body { margin: 0; font: 1rem/1.5 system-ui, sans-serif; color: var(--ink); background: #fafafa; }
