@@ -5,7 +5,6 @@ import { jsonAnswer } from './answers.js';
 export function createHealthHandler(store: Pick<CutoffStore, 'health'>) {
   return async function checkHealth(): Promise<Response> {
     const health = store.health();
-    const body = { ok: health.ok, stale: health.stale, ...(health.detail ? { detail: health.detail } : {}) };
-    return jsonAnswer(health.ok ? 200 : 503, body);
+    return jsonAnswer(health.ok ? 200 : 503, health);
   };
 }

@@ -7,16 +7,10 @@ import {
 } from '../../platform/delivery.js';
 import { DEFAULT_FRESHNESS_WINDOW_SECONDS } from '../../platform/dispatcher.js';
 import { retryPolicyOf } from '../../platform/retry-policy.js';
-import type { JsonParameterName } from '../../protocol/query.js';
-import { signLogoutCallback } from '../../protocol/sign.js';
-import { readPrivateKey } from '../key-files.js';
-import { EXIT_OK, EXIT_REJECTED, parseChoice, parseInteger, parseIsoTime, UsageError } from '../usage.js';
+import { EXIT_OK, EXIT_REJECTED, parseChoice, parseInteger, UsageError } from '../usage.js';
+import { addSigningOptions, type CallbackSigningOptions, signFromOptions } from './sign.js';
 
-interface SendOptions {
-  key: string;
-  userHash: string;
-  time?: Date;
-  param: JsonParameterName;
+interface SendOptions extends CallbackSigningOptions {
   retries: number;
   method: CallbackMethod;
   timeout: number;
@@ -29,19 +23,12 @@ function attemptLine(result: AttemptResult, attempt: number): string {
 }
 
 export function registerSend(program: Command): void {
-  program
-    .command('send')
-    .description('sign a logout callback and deliver it, retrying as the platform does; exit 0 on a 2xx')
+  addSigningOptions(
+    program
+      .command('send')
+      .description('sign a logout callback and deliver it, retrying as the platform does; exit 0 on a 2xx'),
+  )
     .argument('<url>', "the service's callback URL")
-    .requiredOption('--key <file>', 'the private key (PEM or JWK)')
-    .requiredOption('--user-hash <hash>', 'the user_hash to log out')
-    .option('--time <iso>', 'time of the logout (default: now)', parseIsoTime)
-    .option(
-      '--param <name>',
-      'JSON parameter name: clear or deorbit',
-      parseChoice(['clear', 'deorbit'] as const),
-      'clear',
-    )
     .option('--retries <n>', 'retries after the first attempt', parseInteger(0, 20), 3)
     .option('--method <method>', 'POST or GET', parseChoice(['POST', 'GET'] as const), 'POST')
     .option('--timeout <ms>', 'per-request timeout in ms', parseInteger(1, 600_000), 10_000)
@@ -57,11 +44,7 @@ export function registerSend(program: Command): void {
       } catch {
         throw new UsageError(`Not an absolute URL: ${url}`);
       }
-      const loggedOutAt = options.time ?? new Date();
-      const signed = signLogoutCallback(
-        { userHash: options.userHash, loggedOutAt, parameter: options.param },
-        readPrivateKey(options.key),
-      );
+      const signed = signFromOptions(options);
       const policy = retryPolicyOf({
         maxAttempts: options.retries + 1,
         timeoutMs: options.timeout,
@@ -71,7 +54,8 @@ export function registerSend(program: Command): void {
         { callbackUrl: url, query: signed.query, method: options.method },
         policy,
         {
-          deadline: Math.floor(loggedOutAt.getTime() / 1000) * 1000 + DEFAULT_FRESHNESS_WINDOW_SECONDS * 1000,
+          deadline:
+            Math.floor(signed.loggedOutAt.getTime() / 1000) * 1000 + DEFAULT_FRESHNESS_WINDOW_SECONDS * 1000,
           onAttempt: (result, attempt) => process.stderr.write(attemptLine(result, attempt)),
         },
       );

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { DEFAULT_CUTOFF_STORE_SPEC, openCutoffStore } from '../../cutoffs/open.js';
-import type { CutoffStore } from '../../cutoffs/store.js';
+import type { CutoffStore, StalePolicy } from '../../cutoffs/store.js';
 import { describeError } from '../../receiver/logger.js';
 import { type ReceiverServer, startReceiverServer } from '../../receiver/server.js';
 import { readPublicKeys } from '../key-files.js';
@@ -16,6 +16,8 @@ interface ServeCliOptions {
   store: string;
   path: string;
   maxSessionAge?: number;
+  stalePolicy: StalePolicy;
+  staleAfter?: number;
   maxAge: number;
   maxFutureSkew: number;
   logLevel: (typeof LOG_LEVELS)[number];
@@ -36,7 +38,11 @@ async function serve(options: ServeCliOptions): Promise<void> {
     { name: 'logout-callback', level: options.logLevel },
     pino.destination({ dest: 2, sync: false }),
   );
-  const store: CutoffStore = await openCutoffStore(options.store, { maxSessionAge: options.maxSessionAge });
+  const store: CutoffStore = await openCutoffStore(options.store, {
+    maxSessionAge: options.maxSessionAge,
+    stalePolicy: options.stalePolicy,
+    staleAfter: options.staleAfter,
+  });
   let server: ReceiverServer;
   try {
     server = await startReceiverServer({
@@ -89,6 +95,17 @@ export function registerServe(program: Command): void {
     )
     .option('--path <path>', 'path of the callback endpoint', '/callback')
     .option('--max-session-age <s>', 'longest session lifetime in seconds (default 86400)', parseSeconds)
+    .option(
+      '--stale-policy <policy>',
+      'session checks while cut off from Redis longer than --stale-after: closed (ended) or open (live)',
+      parseChoice(['closed', 'open'] as const),
+      'closed',
+    )
+    .option(
+      '--stale-after <s>',
+      'seconds without Redis before the stale policy applies (default 30)',
+      parseSeconds,
+    )
     .option('--max-age <s>', 'seconds after which a callback is expired', parseSeconds, 300)
     .option('--max-future-skew <s>', 'seconds a callback may be dated ahead', parseSeconds, 60)
     .option(
