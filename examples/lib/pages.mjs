@@ -126,7 +126,7 @@ export function renderHome(look, authenticatorUrl, { user, notice }) {
   return layout(
     look,
     'Sign in',
-    `${message}<section id="session" data-testid="session" data-state="signed-out" aria-labelledby="session-heading">
+    `${message}<section id="session" data-testid="session" data-state="anonymous" aria-labelledby="session-heading">
 <h1 id="session-heading">Sign in</h1>
 <p data-testid="status">You are not signed in.</p>
 ${signInForm()}
@@ -189,7 +189,8 @@ button.primary { background: var(--accent); color: #fff; }
 button.secondary { background: #fff; color: var(--accent); }
 button:hover { filter: brightness(0.9); }
 a { color: #0b4fb3; }
-a:focus-visible, button:focus-visible, input:focus-visible, h1:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
+a:focus-visible, button:focus-visible, input:focus-visible { outline: 3px solid #f2a900; outline-offset: 2px; }
+h1[tabindex="-1"]:focus { outline: none; } /* focused by script after a logout so screen readers read it; not a control */
 footer { max-width: 42rem; margin: 0 auto; padding: 0 1rem 1rem; color: var(--muted); font-size: 0.9rem; }
 `;
 

@@ -93,9 +93,10 @@ describe('the demo in a real browser', { timeout: 60_000 }, () => {
     const { page } = service;
     await page.goto(service.url);
     await page.getByLabel('LaunchKey username').fill(USER);
-    if (shots) await screenshot(page, `${service.name}-sign-in`.replace(' ', '-').toLowerCase());
+    if (shots) await screenshot(page, 'service-a-sign-in');
     await page.getByRole('button', { name: 'Sign in with LaunchKey' }).click();
     await waitForText(statusOf(page), new RegExp(`Waiting for ${USER} to approve`));
+    if (shots) await screenshot(page, 'service-a-waiting');
 
     const request = authenticator.getByTestId('pending-request').filter({ hasText: service.name });
     await request.waitFor();

@@ -26,8 +26,8 @@ describe('logout-callback demo (process)', { timeout: 45_000 }, () => {
     const demo = await startDemoProcess(dataDir);
     running.push(demo);
     const [firstLine] = demo.stdout().split('\n');
-    assert.equal(firstLine, `listening on ${demo.platformUrl}`);
-    for (const url of [demo.platformUrl, demo.serviceA, demo.serviceB]) {
+    assert.equal(firstLine, `listening on ${demo.url}`);
+    for (const url of [demo.url, demo.serviceA, demo.serviceB]) {
       assert.match(url, /^http:\/\/127\.0\.0\.1:\d+$/);
     }
 
@@ -39,7 +39,7 @@ describe('logout-callback demo (process)', { timeout: 45_000 }, () => {
       assert.equal(home.status, 200);
       assert.match(home.text, /Sign in with LaunchKey/);
     }
-    const { text } = await getText(`${demo.platformUrl}/v1/services`);
+    const { text } = await getText(`${demo.url}/v1/services`);
     const callbacks = (JSON.parse(text) as { services: Array<{ callback_url: string }> }).services.map(
       (service) => service.callback_url,
     );
@@ -63,7 +63,7 @@ describe('logout-callback demo (process)', { timeout: 45_000 }, () => {
 
     const demo = await startDemoProcess(dataDir);
     running.push(demo);
-    assert.deepEqual(await publishedKeys(demo.platformUrl), [publicKey]);
+    assert.deepEqual(await publishedKeys(demo.url), [publicKey]);
     assert.equal(readFileSync(secretFile, 'utf8'), secret);
     assert.ok(!demo.stdout().includes(secret.trim()), 'the secret is never printed');
     assert.equal(await exitWithin(demo, 'SIGINT', 10_000), 0);

@@ -31,6 +31,7 @@ export function runCli(args: string[], stdin?: string): Promise<CliResult> {
 export interface CliServer {
   readonly url: string;
   readonly child: ReturnType<typeof spawn>;
+  stdout(): string;
   stderr(): string;
   /** Sends signal (default SIGTERM) and resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
@@ -66,7 +67,7 @@ export function startCliServer(
       const line = /^listening on (http:\/\/\S+)\n/.exec(stdout);
       if (!line) return;
       clearTimeout(timer);
-      resolve({ url: line[1]!, child, stderr: () => stderr, stop });
+      resolve({ url: line[1]!, child, stdout: () => stdout, stderr: () => stderr, stop });
     });
     void exited.then((code) => {
       clearTimeout(timer);
