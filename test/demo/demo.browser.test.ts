@@ -83,9 +83,15 @@ describe('the demo in a real browser', { timeout: 60_000 }, () => {
   });
 
   after(async () => {
-    await browser?.close();
-    if (demo) assert.equal(await exitWithin(demo, 'SIGTERM', 10_000), 0);
-    rmSync(dataDir, { recursive: true, force: true });
+    try {
+      // Stopped while its pages are still open (event streams included), as with Ctrl-C.
+      const stopping = Date.now();
+      if (demo) assert.equal(await exitWithin(demo, 'SIGTERM', 10_000), 0);
+      process.stdout.write(`# the demo exited ${Date.now() - stopping} ms after SIGTERM\n`);
+    } finally {
+      await browser?.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 
   /** Sign in with LaunchKey on the service's page, approve on the authenticator, see the session. */
