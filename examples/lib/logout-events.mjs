@@ -12,6 +12,8 @@ export const EVENT_STREAM_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-store',
   'x-accel-buffering': 'no',
+  // Not kept alive after the stream ends: a closing server need not wait for the connection.
+  connection: 'close',
 };
 
 /**
