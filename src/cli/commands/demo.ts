@@ -14,6 +14,19 @@ the Mobile Authenticator. Then press Clear or Clear All there: the services' pag
 at once. Ctrl-C stops the demo; delete the data directory to start afresh.
 `;
 
+/** Mistakes a user can mend: ports taken, the example services' frameworks not installed. */
+function usageErrorOf(error: NodeJS.ErrnoException): UsageError | undefined {
+  if (error.code === 'EADDRINUSE') {
+    return new UsageError(`A port the demo needs is in use (${error.message}); choose others with --port.`);
+  }
+  if (error.code === 'ERR_MODULE_NOT_FOUND') {
+    return new UsageError(
+      `${error.message}\nThe example services need express, express-session, hono and @hono/node-server: npm install them.`,
+    );
+  }
+  return undefined;
+}
+
 export function registerDemo(program: Command): void {
   program
     .command('demo')
@@ -33,10 +46,7 @@ export function registerDemo(program: Command): void {
         logger,
         onDelivery: (line) => process.stdout.write(`${line}\n`),
       }).catch((error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EADDRINUSE') throw error;
-        throw new UsageError(
-          `A port the demo needs is in use (${error.message}); choose others with --port.`,
-        );
+        throw usageErrorOf(error) ?? error;
       });
       const services = demo.services.map((s) => `${s.label} (${s.stack}): ${s.url}\n`).join('');
       process.stdout.write(
