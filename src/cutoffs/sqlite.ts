@@ -104,7 +104,7 @@ class SqliteBackend implements CutoffBackend {
       for (const write of writes) write.reject(error);
       return;
     }
-    writes.forEach((write, i) => write.resolve(stored[i]!));
+    for (const [i, write] of writes.entries()) write.resolve(stored[i]!);
   }
 
   sweep(): void {

@@ -51,7 +51,7 @@ describe('sqlite store', () => {
     await store.close();
 
     const reopened = await openSqliteCutoffStore(file, options);
-    users.forEach((user, i) => assert.deepEqual(reopened.cutoffOf(user), new Date(T + i)));
+    for (const [i, user] of users.entries()) assert.deepEqual(reopened.cutoffOf(user), new Date(T + i));
     await reopened.close();
   });
 
