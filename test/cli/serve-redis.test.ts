@@ -125,3 +125,39 @@ describe('two serve instances sharing one redis-server', () => {
     }
   });
 });
+
+describe('serve --stale-policy while cut off from redis', () => {
+  let redis: RedisServer;
+  let open: ServeProcess;
+  let closed: ServeProcess;
+  before(async () => {
+    redis = await startRedis();
+    const { dir, keyFile } = workDir();
+    const common = ['--key', keyFile, '--store', redis.url, '--stale-after', '0.5'];
+    [open, closed] = await Promise.all([
+      startServe([...common, '--stale-policy', 'open'], dir),
+      startServe([...common, '--stale-policy', 'closed'], dir),
+    ]);
+  });
+  after(async () => {
+    await Promise.all([open?.stop('SIGKILL'), closed?.stop('SIGKILL')]);
+    await redis?.stop();
+  });
+
+  test('open keeps sessions live, closed ends them, and /healthz reports the stale view', async () => {
+    const hash = newUserHash();
+    const startedAt = new Date(Date.now() - 60_000);
+    assert.equal(await sessionLive(open.url, hash, startedAt), true);
+    assert.equal(await sessionLive(closed.url, hash, startedAt), true);
+    await redis.kill();
+    assert.ok(
+      await eventually(async () => !(await sessionLive(closed.url, hash, startedAt)), 10_000),
+      'closed: sessions count as ended once the view is stale',
+    );
+    assert.equal(await sessionLive(open.url, hash, startedAt), true, 'open: sessions stay live');
+    const health = await fetch(`${open.url}/healthz`, { signal: AbortSignal.timeout(10_000) });
+    const body = (await health.json()) as { stale: boolean; stalePolicy: string };
+    assert.equal(body.stale, true);
+    assert.equal(body.stalePolicy, 'open');
+  });
+});
