@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from '../sqlite/driver.js';
 import { CutoffCache } from './cache.js';
 import { CachedCutoffStore, type CutoffBackend, type StoredCutoff } from './cached-store.js';
 import { latestMootCutoff } from './model.js';
@@ -41,13 +41,13 @@ interface PendingWrite {
  * the file when it was opened.
  */
 class SqliteBackend implements CutoffBackend {
-  readonly #db: Database.Database;
+  readonly #db: SqliteDatabase;
   readonly #settings: StoreSettings;
   readonly #recordAll: (writes: readonly PendingWrite[]) => StoredCutoff[];
   readonly #sweep: () => void;
   #pending: PendingWrite[] = [];
 
-  constructor(db: Database.Database, settings: StoreSettings) {
+  constructor(db: SqliteDatabase, settings: StoreSettings) {
     this.#db = db;
     this.#settings = settings;
     const raiseCutoff = db
@@ -131,7 +131,7 @@ export async function openSqliteCutoffStore(
   options: CutoffStoreOptions = {},
 ): Promise<CutoffStore> {
   const settings = resolveStoreSettings(options);
-  let db: Database.Database | undefined;
+  let db: SqliteDatabase | undefined;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });

@@ -1,8 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import Database from 'better-sqlite3';
+import { Database, type SqliteDatabase } from '../sqlite/driver.js';
 
-export type PlatformDatabase = Database.Database;
+export type PlatformDatabase = SqliteDatabase;
 
 /**
  * Opens (creating if needed) the platform's SQLite database: registry, sign-ins and the outbox live

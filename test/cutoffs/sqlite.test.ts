@@ -4,10 +4,10 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import Database from 'better-sqlite3';
 import { openCutoffStore } from '../../src/cutoffs/open.js';
 import { openSqliteCutoffStore } from '../../src/cutoffs/sqlite.js';
 import { StoreUnavailableError } from '../../src/cutoffs/store.js';
+import { Database } from '../../src/sqlite/driver.js';
 import { cutoffStoreContract, logout, newUserHash, T } from './contract.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'lc-cutoffs-sqlite-'));
