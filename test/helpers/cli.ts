@@ -33,7 +33,7 @@ export interface CliServer {
   readonly child: ReturnType<typeof spawn>;
   stdout(): string;
   stderr(): string;
-  /** Sends signal (default SIGTERM) and resolves with the exit code once the process is gone. */
+  /** Sends signal (default SIGTERM) unless one was sent already, and resolves with the exit code once the process is gone. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -53,7 +53,9 @@ export function startCliServer(
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const stop = async (signal: NodeJS.Signals = 'SIGTERM') => {
-    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    const running = child.exitCode === null && child.signalCode === null;
+    // A second SIGTERM could land while the child is exiting, after its handler is gone, and kill it.
+    if (running && (signal === 'SIGKILL' || !child.killed)) child.kill(signal);
     return exited;
   };
   const timeoutMs = options.timeoutMs ?? 20_000;
