@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Database, type SqliteDatabase } from '../sqlite/driver.js';
+import { Database, type SqliteDatabase, type SqliteStatement } from '../sqlite/driver.js';
 
 export type PlatformDatabase = SqliteDatabase;
 
@@ -17,6 +17,23 @@ export function openPlatformDatabase(path: string): PlatformDatabase {
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
   return db;
+}
+
+const statements = new WeakMap<PlatformDatabase, Map<string, SqliteStatement>>();
+
+/** The prepared statement for sql on db, prepared on first use and reused after (SQLite parses it once). */
+export function statement(db: PlatformDatabase, sql: string): SqliteStatement {
+  let cache = statements.get(db);
+  if (!cache) {
+    cache = new Map();
+    statements.set(db, cache);
+  }
+  let prepared = cache.get(sql);
+  if (!prepared) {
+    prepared = db.prepare(sql);
+    cache.set(sql, prepared);
+  }
+  return prepared;
 }
 
 /** A value the platform keeps across restarts (e.g. the user_hash secret), made once by `create`. */

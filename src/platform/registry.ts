@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonParameterName } from '../protocol/query.js';
-import type { PlatformDatabase } from './database.js';
+import { type PlatformDatabase, statement } from './database.js';
 import { invalidField, PlatformInputError } from './errors.js';
 
 export interface Service {
@@ -114,17 +114,16 @@ export class ServiceRegistry {
       parameter: checkParameter(input.parameter),
       created_at: this.#now(),
     };
-    const inserted = this.#db
-      .prepare(
-        'INSERT OR IGNORE INTO services (id, name, callback_url, parameter, created_at) VALUES (@id, @name, @callback_url, @parameter, @created_at)',
-      )
-      .run(row);
+    const inserted = statement(
+      this.#db,
+      'INSERT OR IGNORE INTO services (id, name, callback_url, parameter, created_at) VALUES (@id, @name, @callback_url, @parameter, @created_at)',
+    ).run(row);
     if (inserted.changes === 0) throw invalidField('id', 'not the id of an existing service');
     return serviceOf(row);
   }
 
   get(id: string): Service | undefined {
-    const row = this.#db.prepare('SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
+    const row = statement(this.#db, 'SELECT * FROM services WHERE id = ?').get(id) as ServiceRow | undefined;
     return row && serviceOf(row);
   }
 
@@ -136,39 +135,37 @@ export class ServiceRegistry {
   }
 
   list(): Service[] {
-    return (this.#db.prepare('SELECT * FROM services ORDER BY created_at, id').all() as ServiceRow[]).map(
+    return (statement(this.#db, 'SELECT * FROM services ORDER BY created_at, id').all() as ServiceRow[]).map(
       serviceOf,
     );
   }
 
   /** Records that the user approved a session-capable sign-in to the service (idempotent). */
   authorize(userId: string, serviceId: string, options: { sessionCapable?: boolean } = {}): void {
-    this.#db
-      .prepare(
-        `INSERT INTO authorizations (user_id, service_id, session_capable, started_at) VALUES (?, ?, ?, ?)
+    statement(
+      this.#db,
+      `INSERT INTO authorizations (user_id, service_id, session_capable, started_at) VALUES (?, ?, ?, ?)
          ON CONFLICT (user_id, service_id) DO UPDATE SET session_capable = excluded.session_capable`,
-      )
-      .run(
-        checkUserId(userId),
-        this.require(serviceId).id,
-        options.sessionCapable === false ? 0 : 1,
-        this.#now(),
-      );
+    ).run(
+      checkUserId(userId),
+      this.require(serviceId).id,
+      options.sessionCapable === false ? 0 : 1,
+      this.#now(),
+    );
   }
 
   /** The services the user holds an active, session-capable authorization with. */
   activeServices(userId: string): Service[] {
-    const rows = this.#db
-      .prepare(
-        `SELECT s.* FROM authorizations a JOIN services s ON s.id = a.service_id
+    const rows = statement(
+      this.#db,
+      `SELECT s.* FROM authorizations a JOIN services s ON s.id = a.service_id
          WHERE a.user_id = ? AND a.session_capable = 1 ORDER BY a.started_at, s.id`,
-      )
-      .all(userId) as ServiceRow[];
+    ).all(userId) as ServiceRow[];
     return rows.map(serviceOf);
   }
 
   endAuthorizations(userId: string, serviceIds: readonly string[]): void {
-    const end = this.#db.prepare('DELETE FROM authorizations WHERE user_id = ? AND service_id = ?');
+    const end = statement(this.#db, 'DELETE FROM authorizations WHERE user_id = ? AND service_id = ?');
     for (const serviceId of serviceIds) end.run(userId, serviceId);
   }
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { PlatformDatabase } from './database.js';
+import { type PlatformDatabase, statement } from './database.js';
 import { PlatformInputError } from './errors.js';
 
 export type SignInStatus = 'pending' | 'approved' | 'denied';
@@ -66,16 +66,15 @@ export class SignInRequests {
       created_at: this.#now(),
       decided_at: null,
     };
-    this.#db
-      .prepare(
-        'INSERT INTO sign_ins (id, service_id, user_id, status, created_at, decided_at) VALUES (@id, @service_id, @user_id, @status, @created_at, @decided_at)',
-      )
-      .run(row);
+    statement(
+      this.#db,
+      'INSERT INTO sign_ins (id, service_id, user_id, status, created_at, decided_at) VALUES (@id, @service_id, @user_id, @status, @created_at, @decided_at)',
+    ).run(row);
     return signInOf(row);
   }
 
   get(id: string): SignInRequest | undefined {
-    const row = this.#db.prepare('SELECT * FROM sign_ins WHERE id = ?').get(id) as SignInRow | undefined;
+    const row = statement(this.#db, 'SELECT * FROM sign_ins WHERE id = ?').get(id) as SignInRow | undefined;
     return row && signInOf(row);
   }
 
@@ -87,17 +86,19 @@ export class SignInRequests {
   }
 
   pendingFor(userId: string): SignInRequest[] {
-    const rows = this.#db
-      .prepare("SELECT * FROM sign_ins WHERE user_id = ? AND status = 'pending' ORDER BY created_at, id")
-      .all(userId) as SignInRow[];
+    const rows = statement(
+      this.#db,
+      "SELECT * FROM sign_ins WHERE user_id = ? AND status = 'pending' ORDER BY created_at, id",
+    ).all(userId) as SignInRow[];
     return rows.map(signInOf);
   }
 
   /** Approves or denies a pending request; a decided one stays as it was. */
   decide(id: string, status: Exclude<SignInStatus, 'pending'>): SignInRequest {
-    const changed = this.#db
-      .prepare("UPDATE sign_ins SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'")
-      .run(status, this.#now(), id);
+    const changed = statement(
+      this.#db,
+      "UPDATE sign_ins SET status = ?, decided_at = ? WHERE id = ? AND status = 'pending'",
+    ).run(status, this.#now(), id);
     const request = this.require(id);
     if (changed.changes === 0) {
       throw new PlatformInputError('already_decided', `The sign-in request was already ${request.status}.`);

@@ -1,4 +1,4 @@
-import type { PlatformDatabase } from './database.js';
+import { type PlatformDatabase, statement } from './database.js';
 import { type AttemptResult, attemptDelivery, createDeliveryAgents } from './delivery.js';
 import {
   DEFAULT_CLOSE_GRACE_MS,
@@ -130,7 +130,8 @@ export class SqliteOutbox implements Outbox {
   }
 
   enqueue(deliveries: readonly NewDelivery[]): void {
-    const insert = this.#db.prepare(
+    const insert = statement(
+      this.#db,
       `INSERT INTO deliveries (id, service_id, user_id, callback_url, method, query, state, logged_out_at,
          expires_at, created_at, updated_at, next_attempt_at)
        VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?, ?, ?)`,
@@ -156,7 +157,9 @@ export class SqliteOutbox implements Outbox {
   }
 
   async get(id: string): Promise<DeliveryStatus | undefined> {
-    const row = this.#db.prepare('SELECT * FROM deliveries WHERE id = ?').get(id) as DeliveryRow | undefined;
+    const row = statement(this.#db, 'SELECT * FROM deliveries WHERE id = ?').get(id) as
+      | DeliveryRow
+      | undefined;
     return row && statusOf(row);
   }
 
@@ -164,10 +167,11 @@ export class SqliteOutbox implements Outbox {
     const limit = filter.limit ?? 100;
     const rows = (
       filter.userId === undefined
-        ? this.#db.prepare('SELECT * FROM deliveries ORDER BY created_at DESC, id LIMIT ?').all(limit)
-        : this.#db
-            .prepare('SELECT * FROM deliveries WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?')
-            .all(filter.userId, limit)
+        ? statement(this.#db, 'SELECT * FROM deliveries ORDER BY created_at DESC, id LIMIT ?').all(limit)
+        : statement(
+            this.#db,
+            'SELECT * FROM deliveries WHERE user_id = ? ORDER BY created_at DESC, id LIMIT ?',
+          ).all(filter.userId, limit)
     ) as DeliveryRow[];
     return rows.map(statusOf);
   }
@@ -180,9 +184,10 @@ export class SqliteOutbox implements Outbox {
   async start(): Promise<void> {
     if (this.#running) return;
     this.#running = true;
-    const rows = this.#db
-      .prepare(`SELECT DISTINCT service_id FROM deliveries WHERE ${ACTIVE}`)
-      .all() as Array<{
+    const rows = statement(
+      this.#db,
+      `SELECT DISTINCT service_id FROM deliveries WHERE ${ACTIVE}`,
+    ).all() as Array<{
       service_id: string;
     }>;
     for (const row of rows) this.#services.add(row.service_id);
@@ -191,7 +196,7 @@ export class SqliteOutbox implements Outbox {
 
   async drained(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const count = this.#db.prepare(`SELECT COUNT(*) AS n FROM deliveries WHERE ${ACTIVE}`);
+    const count = statement(this.#db, `SELECT COUNT(*) AS n FROM deliveries WHERE ${ACTIVE}`);
     while ((count.get() as { n: number }).n > 0 || this.#inFlightCount > 0) {
       if (Date.now() >= deadline) throw new Error(`The outbox did not drain within ${timeoutMs} ms.`);
       await new Promise((resolve) => setTimeout(resolve, 10));
@@ -225,12 +230,11 @@ export class SqliteOutbox implements Outbox {
       const busy = this.#inFlight.get(serviceId) ?? new Set<string>();
       const room = Math.min(this.#perService - busy.size, this.#maxInFlight - this.#inFlightCount);
       if (room <= 0) continue;
-      const rows = this.#db
-        .prepare(
-          `SELECT * FROM deliveries WHERE service_id = ? AND ${ACTIVE}
+      const rows = statement(
+        this.#db,
+        `SELECT * FROM deliveries WHERE service_id = ? AND ${ACTIVE}
              AND id NOT IN (SELECT value FROM json_each(?)) ORDER BY next_attempt_at LIMIT ?`,
-        )
-        .all(serviceId, JSON.stringify([...busy]), room) as DeliveryRow[];
+      ).all(serviceId, JSON.stringify([...busy]), room) as DeliveryRow[];
       for (const row of rows) {
         if (row.next_attempt_at > now) {
           nextDue = Math.min(nextDue, row.next_attempt_at);
@@ -297,7 +301,8 @@ export class SqliteOutbox implements Outbox {
   #writeOutcomes(): void {
     const batch = this.#outcomes;
     this.#outcomes = [];
-    const update = this.#db.prepare(
+    const update = statement(
+      this.#db,
       `UPDATE deliveries SET state = @state, attempts = @attempts, updated_at = @updated_at,
          next_attempt_at = @next_attempt_at, delivered_at = @delivered_at, last_status = @last_status,
          last_error = @last_error, reason = @reason WHERE id = @id`,

@@ -16,3 +16,4 @@ export const sqliteDriverName = nodeMajor >= 22 ? 'better-sqlite3-napi' : 'bette
 export const Database: typeof BetterSqlite3 = require(sqliteDriverName);
 
 export type SqliteDatabase = BetterSqlite3.Database;
+export type SqliteStatement = BetterSqlite3.Statement;
