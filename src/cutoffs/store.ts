@@ -52,7 +52,11 @@ export interface CutoffStore {
 export interface CutoffStoreOptions {
   /** Longest session lifetime in seconds: cutoffs older than this are forgotten. Default 86400. */
   readonly maxSessionAge?: number;
-  /** Seconds an accepted signature is remembered to report replays. Default 300 (the freshness window). */
+  /**
+   * Seconds an accepted signature is remembered to report replays. Default 360: the verifier's
+   * default freshness window (300) plus its tolerated future skew (60), the longest a callback can
+   * still be accepted after it first arrived.
+   */
   readonly replayWindow?: number;
   /** Seconds between sweeps that forget moot cutoffs and expired replay digests. Default 60. */
   readonly sweepInterval?: number;
@@ -66,7 +70,7 @@ export interface CutoffStoreOptions {
 }
 
 export const DEFAULT_MAX_SESSION_AGE_SECONDS = 86_400;
-export const DEFAULT_REPLAY_WINDOW_SECONDS = 300;
+export const DEFAULT_REPLAY_WINDOW_SECONDS = 360;
 export const DEFAULT_SWEEP_INTERVAL_SECONDS = 60;
 
 /** CutoffStoreOptions with defaults applied, in milliseconds. */

@@ -92,16 +92,25 @@ interface TrustedKey {
   readonly signatureBytes: number;
 }
 
+const modulusBytes = new WeakMap<KeyObject, number>();
+
+/** Read once per key: asymmetricKeyDetails builds a new object on every access. */
+function signatureBytesOf(key: KeyObject): number {
+  let bytes = modulusBytes.get(key);
+  if (bytes === undefined) {
+    bytes = (key.asymmetricKeyDetails?.modulusLength ?? 0) / 8;
+    modulusBytes.set(key, bytes);
+  }
+  return bytes;
+}
+
 /**
  * Builds a verifier once (keys parsed and checked here, so configuration errors throw now) and
  * verifies many callbacks with it. Verification never throws on bad input: it returns a Rejection.
  */
 export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
   const trustedKeys = TrustedKeys.from(options.keys);
-  const keys: TrustedKey[] = trustedKeys.keys.map((key) => ({
-    key,
-    signatureBytes: (key.asymmetricKeyDetails?.modulusLength ?? 0) / 8,
-  }));
+  const keys: TrustedKey[] = trustedKeys.keys.map((key) => ({ key, signatureBytes: signatureBytesOf(key) }));
   const maxAgeMs = seconds(options.maxAge, DEFAULT_MAX_AGE_SECONDS, 'maxAge');
   const maxSkewMs = seconds(options.maxFutureSkew, DEFAULT_MAX_FUTURE_SKEW_SECONDS, 'maxFutureSkew');
 

@@ -42,6 +42,8 @@ async function serve(options: ServeCliOptions): Promise<void> {
     maxSessionAge: options.maxSessionAge,
     stalePolicy: options.stalePolicy,
     staleAfter: options.staleAfter,
+    // A callback stays acceptable for up to maxAge + maxFutureSkew after it first arrives.
+    replayWindow: options.maxAge + options.maxFutureSkew,
   });
   let server: ReceiverServer;
   try {
