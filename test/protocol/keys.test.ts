@@ -48,6 +48,13 @@ describe('loadPublicKey', () => {
     assert.throws(() => new TrustedKeys([]), { code: 'key_missing' });
   });
 
+  it('parses a key once: the same PEM text or JWK object yields the same KeyObject', () => {
+    const jwk = loadPublicKey(spki).export({ format: 'jwk' });
+    assert.equal(new TrustedKeys(spki).keys[0], new TrustedKeys([spki]).keys[0]);
+    assert.equal(new TrustedKeys(jwk).keys[0], new TrustedKeys(jwk).keys[0]);
+    assert.notEqual(new TrustedKeys(jwk).keys[0], new TrustedKeys({ ...jwk }).keys[0]);
+  });
+
   it('refuses a public key where a private key is needed', () => {
     assert.throws(() => loadPrivateKey(spki), { code: 'key_not_private' });
     assert.throws(() => loadPrivateKey(rsaKeyPair().publicKey), { code: 'key_not_private' });
