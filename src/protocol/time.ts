@@ -76,3 +76,13 @@ export function formatLegacyTime(date: Date): string {
 export function toWholeSecond(date: Date): Date {
   return new Date(Math.floor(date.getTime() / 1000) * 1000);
 }
+
+/** A clock: a fixed instant, or a function read each time the time is needed. */
+export type Clock = Date | number | (() => Date | number);
+
+/** The clock's current time in epoch milliseconds; the system clock when none is given. */
+export function readClock(clock: Clock | undefined): number {
+  if (clock === undefined) return Date.now();
+  const value = typeof clock === 'function' ? clock() : clock;
+  return typeof value === 'number' ? value : value.getTime();
+}

@@ -11,9 +11,9 @@ import {
   type JsonParameterName,
 } from './query.js';
 import { type Rejection, reject } from './reasons.js';
+import { type Clock, readClock } from './time.js';
 
-/** A clock: a fixed instant, or a function read at each verification. */
-export type Clock = Date | number | (() => Date | number);
+export type { Clock } from './time.js';
 
 export interface VerifyOptions {
   /** One or many trusted platform public keys; any of them may verify (key rotation). */
@@ -53,12 +53,6 @@ interface SignedCallback {
   readonly parts: CallbackParts;
   readonly data: Buffer;
   readonly signature: Buffer;
-}
-
-function readClock(clock: Clock | undefined): number {
-  if (clock === undefined) return Date.now();
-  const value = typeof clock === 'function' ? clock() : clock;
-  return typeof value === 'number' ? value : value.getTime();
 }
 
 function seconds(value: number | undefined, fallback: number, name: string): number {

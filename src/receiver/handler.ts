@@ -2,6 +2,7 @@ import type { CutoffStore } from '../cutoffs/store.js';
 import { LogoutCallbackConfigError } from '../protocol/errors.js';
 import type { JsonParameterName } from '../protocol/query.js';
 import type { RejectionReason } from '../protocol/reasons.js';
+import { readClock } from '../protocol/time.js';
 import {
   type Clock,
   createLogoutVerifier,
@@ -83,14 +84,6 @@ function maxBodyBytesOf(options: LogoutHandlerOptions): number {
   return value;
 }
 
-function clockOf(now: Clock | undefined): () => number {
-  if (now === undefined) return Date.now;
-  return () => {
-    const value = typeof now === 'function' ? now() : now;
-    return typeof value === 'number' ? value : value.getTime();
-  };
-}
-
 const STORE_UNAVAILABLE_MESSAGE = 'The logout could not be stored; retry later.';
 
 /**
@@ -101,7 +94,6 @@ const STORE_UNAVAILABLE_MESSAGE = 'The logout could not be stored; retry later.'
 export function createLogoutHandler(options: LogoutHandlerOptions): LogoutHandler {
   const verifier = verifierOf(options);
   const maxBodyBytes = maxBodyBytesOf(options);
-  const clock = clockOf(options.now);
   const { store, hooks = {} } = options;
   const logger = options.logger ?? stderrFailureLogger;
 
@@ -155,7 +147,7 @@ export function createLogoutHandler(options: LogoutHandlerOptions): LogoutHandle
   }
 
   return async function handleLogoutCallback(request: Request): Promise<Response> {
-    const receivedAt = new Date(clock());
+    const receivedAt = new Date(readClock(options.now));
     if (!(await discardBody(request, maxBodyBytes))) {
       logger.warn({ reason: 'too_large' }, 'callback refused: body over the cap');
       const message = `The request body exceeds ${maxBodyBytes} bytes; a callback carries its data in the query.`;
