@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import pino from 'pino';
 import { startDemo } from '../../demo/start.js';
+import { shutdownSignal } from '../signals.js';
 import { parseInteger, UsageError } from '../usage.js';
 
 interface DemoCommandOptions {
@@ -52,13 +53,8 @@ export function registerDemo(program: Command): void {
       process.stdout.write(
         `listening on ${demo.platformUrl}\nMobile Authenticator: ${demo.authenticatorUrl}\n${services}${BANNER}`,
       );
-      await new Promise<void>((resolve) => {
-        const stop = () => {
-          process.stdout.write('stopping the demo\n');
-          void demo.close().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      await shutdownSignal();
+      process.stdout.write('stopping the demo\n');
+      await demo.close();
     });
 }

@@ -3,6 +3,7 @@ import pino from 'pino';
 import { startPlatform } from '../../platform/emulator/server.js';
 import { KeyRing } from '../../platform/keyring.js';
 import { readPrivateKey } from '../key-files.js';
+import { shutdownSignal } from '../signals.js';
 import { collect, parseChoice, parseInteger, parseSeconds } from '../usage.js';
 
 interface PlatformOptions {
@@ -73,14 +74,9 @@ export function registerPlatform(program: Command): void {
         method: options.method,
       });
       process.stdout.write(`listening on ${platform.url}\n`);
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          logger.info({ signal }, 'shutting down');
-          platform.server.closeAllConnections();
-          void platform.close().then(resolve);
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      });
+      const signal = await shutdownSignal();
+      logger.info({ signal }, 'shutting down');
+      platform.server.closeAllConnections();
+      await platform.close();
     });
 }

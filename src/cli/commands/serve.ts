@@ -5,6 +5,7 @@ import type { CutoffStore, StalePolicy } from '../../cutoffs/store.js';
 import { describeError } from '../../receiver/logger.js';
 import { type ReceiverServer, startReceiverServer } from '../../receiver/server.js';
 import { readPublicKeys } from '../key-files.js';
+import { shutdownSignal } from '../signals.js';
 import { collect, parseChoice, parseInteger, parseSeconds, UsageError } from '../usage.js';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'silent'] as const;
@@ -21,14 +22,6 @@ interface ServeCliOptions {
   maxAge: number;
   maxFutureSkew: number;
   logLevel: (typeof LOG_LEVELS)[number];
-}
-
-/** Resolves on the first SIGTERM or SIGINT; later ones are ignored, as shutdown is bounded anyway. */
-function shutdownSignal(): Promise<NodeJS.Signals> {
-  return new Promise((resolve) => {
-    process.on('SIGTERM', resolve);
-    process.on('SIGINT', resolve);
-  });
 }
 
 async function serve(options: ServeCliOptions): Promise<void> {
@@ -68,7 +61,8 @@ async function serve(options: ServeCliOptions): Promise<void> {
   process.stdout.write(`listening on ${server.url}\n`);
   logger.info({ url: server.url, path: options.path, store: storeKind(options.store) }, 'serving');
 
-  const signal = await shutdownSignal();
+  // Later signals are ignored: the shutdown is bounded by the server's grace period anyway.
+  const signal = await shutdownSignal({ ignoreRepeats: true });
   logger.info({ signal }, 'shutting down: finishing in-flight requests');
   await server.close();
   await store
