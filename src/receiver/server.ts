@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { CutoffStore } from '../cutoffs/store.js';
+import { listen } from '../http/listen.js';
 import { LogoutCallbackConfigError } from '../protocol/errors.js';
 import { createLogoutHandler, type LogoutHandlerOptions } from './handler.js';
 import { toNodeListener } from './node.js';
@@ -40,16 +40,6 @@ function checkedPath(path: string): string {
     );
   }
   return path;
-}
-
-function listening(server: Server, port: number, host: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
 }
 
 /** Counts requests in flight so that close() can wait for them, and asks clients to close once closing. */
@@ -108,8 +98,7 @@ export async function startReceiverServer(options: ReceiverServerOptions): Promi
       listener(req, res);
     },
   );
-  await listening(server, options.port ?? 0, host);
-  const port = (server.address() as AddressInfo).port;
+  const { port } = await listen(server, options.port ?? 0, host);
   const closed = new Promise<void>((resolve) => server.once('close', resolve));
   return {
     server,

@@ -1,11 +1,12 @@
 import type { KeyObject } from 'node:crypto';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Command } from 'commander';
 import { createMemoryCutoffStore } from '../../cutoffs/memory.js';
+import { listen } from '../../http/listen.js';
 import { createLogoutHandler } from '../../receiver/handler.js';
 import { answerNodeRequest, sendWebResponse } from '../../receiver/node-bridge.js';
 import { readPublicKeys } from '../key-files.js';
+import { shutdownSignal } from '../signals.js';
 import { collect, parseInteger, parseSeconds, UsageError } from '../usage.js';
 
 interface ListenOptions {
@@ -71,19 +72,12 @@ export function registerListen(program: Command): void {
           if (!res.headersSent) await sendWebResponse(res, response);
         });
       });
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(options.port, options.host, resolve);
-      });
-      const { port } = server.address() as AddressInfo;
+      const { port } = await listen(server, options.port, options.host);
       process.stdout.write(`listening on http://${options.host}:${port}\n`);
+      await shutdownSignal();
       await new Promise<void>((resolve) => {
-        const stop = () => {
-          server.close(() => resolve());
-          server.closeAllConnections();
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
+        server.close(() => resolve());
+        server.closeAllConnections();
       });
     });
 }

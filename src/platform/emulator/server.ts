@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import pino, { type Logger } from 'pino';
+import { listen } from '../../http/listen.js';
 import type { PrivateKeyInput } from '../../protocol/keys.js';
 import { createDispatcher, type Dispatcher, type DispatcherOptions } from '../dispatcher.js';
 import type { KeyRing } from '../keyring.js';
@@ -83,18 +84,16 @@ export async function startPlatform(options: PlatformStartOptions): Promise<Runn
   const server = createServer(dispatch(routes, logger));
   server.requestTimeout = 30_000;
   server.keepAliveTimeout = 5_000;
+  let address: AddressInfo;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => resolve());
-    });
+    address = await listen(server, options.port ?? 0, options.host ?? '127.0.0.1');
   } catch (error) {
     unsubscribe();
     await dispatcher.close();
     throw error;
   }
-  const { port, address, family } = server.address() as AddressInfo;
-  const host = family === 'IPv6' ? `[${address}]` : address;
+  const { port, family } = address;
+  const host = family === 'IPv6' ? `[${address.address}]` : address.address;
   logger.info({ kid: dispatcher.keys.activeKid }, 'platform emulator started');
   let closing: Promise<void> | undefined;
   return {
