@@ -4,10 +4,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { exportPublicPem } from '../../src/protocol/keys.js';
 import { runCli, startCliServer } from '../helpers/cli.js';
 import { rsaKeyPair } from '../helpers/keys.js';
+import { eventually } from '../helpers/wait.js';
 import { startReceiver } from '../platform/receivers.js';
 
 const { privateKey, publicKey } = rsaKeyPair();
@@ -65,8 +65,7 @@ describe('logout-callback send and listen', () => {
     await get.text();
 
     // listen prints each line as it answers; the pipe may deliver the last one a moment later.
-    const until = Date.now() + 5000;
-    while (printed.length < 3 && Date.now() < until) await sleep(20);
+    await eventually(() => printed.length >= 3, 5000, 20);
     const lines = printed.map((line) => JSON.parse(line));
     assert.deepEqual(
       lines.map((l) => [l.method, l.path, l.status, l.ok, l.reason]),

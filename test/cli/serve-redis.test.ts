@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type RedisServer, startRedis } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 import { newUserHash, signedQuery } from '../receiver/fixtures.js';
 import {
   postCallback,
@@ -15,16 +16,6 @@ async function statusOf(url: string): Promise<number> {
   const response = await fetch(url, { signal: AbortSignal.timeout(10_000) });
   await response.arrayBuffer();
   return response.status;
-}
-
-/** Polls until check() holds, for at most timeoutMs. */
-async function eventually(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check()) return true;
-    await sleep(50);
-  }
-  return check();
 }
 
 describe('two serve instances sharing one redis-server', () => {
@@ -51,7 +42,7 @@ describe('two serve instances sharing one redis-server', () => {
     assert.equal(await sessionLive(b.url, hash, before), true);
     assert.equal(await postCallback(a.url, signedQuery(hash, loggedOutAt)), 200);
     assert.ok(
-      await eventually(async () => !(await sessionLive(b.url, hash, before)), 10_000),
+      await eventually(async () => !(await sessionLive(b.url, hash, before)), 10_000, 50),
       'B saw the logout',
     );
     assert.equal(await sessionLive(b.url, hash, new Date(loggedOutAt.getTime() + 2000)), true);
@@ -86,7 +77,7 @@ describe('two serve instances sharing one redis-server', () => {
     await sleep(400);
     await redis.kill();
     killedAt = Date.now();
-    const unhealthy = await eventually(async () => (await statusOf(`${a.url}/healthz`)) === 503, 5_000);
+    const unhealthy = await eventually(async () => (await statusOf(`${a.url}/healthz`)) === 503, 5_000, 50);
     await sleep(500);
     restartingAt = Date.now();
     await redis.restart();
@@ -94,6 +85,7 @@ describe('two serve instances sharing one redis-server', () => {
     const recovered = await eventually(
       async () => answers.some((answer) => answer.sentAt > restartedAt && answer.status === 200),
       10_000,
+      50,
     );
     stop = true;
     await load;
@@ -119,7 +111,7 @@ describe('two serve instances sharing one redis-server', () => {
     for (const answer of afterRestart) {
       const before = new Date(answer.loggedOutAt.getTime() - 60_000);
       assert.ok(
-        await eventually(async () => !(await sessionLive(b.url, answer.hash, before)), 5_000),
+        await eventually(async () => !(await sessionLive(b.url, answer.hash, before)), 5_000, 50),
         answer.hash,
       );
     }
@@ -151,7 +143,7 @@ describe('serve --stale-policy while cut off from redis', () => {
     assert.equal(await sessionLive(closed.url, hash, startedAt), true);
     await redis.kill();
     assert.ok(
-      await eventually(async () => !(await sessionLive(closed.url, hash, startedAt)), 10_000),
+      await eventually(async () => !(await sessionLive(closed.url, hash, startedAt)), 10_000, 50),
       'closed: sessions count as ended once the view is stale',
     );
     assert.equal(await sessionLive(open.url, hash, startedAt), true, 'open: sessions stay live');

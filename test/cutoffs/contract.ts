@@ -10,6 +10,7 @@ import {
   type LogoutToRecord,
   StoreUnavailableError,
 } from '../../src/cutoffs/store.js';
+import { eventually } from '../helpers/wait.js';
 
 /** Opens a store with its own, empty storage. */
 export type StoreFactory = (options: CutoffStoreOptions) => Promise<CutoffStore>;
@@ -32,16 +33,6 @@ export function logout(
     receivedAt: new Date(receivedAt),
     signatureDigest: randomBytes(32).toString('hex'),
   };
-}
-
-/** Polls condition every few milliseconds until it holds or timeoutMs passes; returns whether it held. */
-export async function eventually(condition: () => boolean, timeoutMs: number): Promise<boolean> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (condition()) return true;
-    await sleep(5);
-  }
-  return condition();
 }
 
 export function cutoffStoreContract(storeName: string, openStore: StoreFactory): void {

@@ -6,7 +6,8 @@ import { openCutoffStore } from '../../src/cutoffs/open.js';
 import { openRedisCutoffStore, type RedisCutoffStoreOptions } from '../../src/cutoffs/redis.js';
 import { type CutoffStore, StoreUnavailableError } from '../../src/cutoffs/store.js';
 import { freePort, type RedisServer, startRedis } from '../helpers/redis.js';
-import { cutoffStoreContract, eventually, logout, newUserHash } from './contract.js';
+import { eventually } from '../helpers/wait.js';
+import { cutoffStoreContract, logout, newUserHash } from './contract.js';
 
 let server: RedisServer;
 before(async () => {
