@@ -35,6 +35,4 @@ export function latestMootCutoff(now: number, maxSessionAgeMs: number): number {
   return now - maxSessionAgeMs - SECOND;
 }
 
-export function toMillis(time: Date | number): number {
-  return typeof time === 'number' ? time : time.getTime();
-}
+export { toMillis } from '../protocol/time.js';

@@ -83,6 +83,10 @@ export type Clock = Date | number | (() => Date | number);
 /** The clock's current time in epoch milliseconds; the system clock when none is given. */
 export function readClock(clock: Clock | undefined): number {
   if (clock === undefined) return Date.now();
-  const value = typeof clock === 'function' ? clock() : clock;
-  return typeof value === 'number' ? value : value.getTime();
+  return toMillis(typeof clock === 'function' ? clock() : clock);
+}
+
+/** An instant as epoch milliseconds. */
+export function toMillis(time: Date | number): number {
+  return typeof time === 'number' ? time : time.getTime();
 }

@@ -4,6 +4,7 @@
  */
 import type { RequestHandler } from 'express';
 import type { Session, SessionData } from 'express-session';
+import { toMillis } from '../protocol/time.js';
 import type { SessionChecker } from './stateless.js';
 
 /** What markSignedIn keeps on the session. */
@@ -27,7 +28,7 @@ export function markSignedIn(
 ): void {
   session.logoutCallback = {
     userHash,
-    startedAt: typeof startedAt === 'number' ? startedAt : startedAt.getTime(),
+    startedAt: toMillis(startedAt),
   };
 }
 
