@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { secondsOption } from '../protocol/errors.js';
 import { CutoffCache } from './cache.js';
 import { CachedCutoffStore, type CutoffBackend, type StoredCutoff } from './cached-store.js';
 import { latestMootCutoff } from './model.js';
@@ -8,7 +9,6 @@ import {
   resolveStoreSettings,
   type StoreSettings,
   StoreUnavailableError,
-  secondsOption,
 } from './store.js';
 
 export interface RedisCutoffStoreOptions extends CutoffStoreOptions {

@@ -1,6 +1,6 @@
 /** The one interface every cutoff store implements; test/cutoffs/contract.ts runs against each. */
 
-import { LogoutCallbackConfigError } from '../protocol/errors.js';
+import { LogoutCallbackConfigError, secondsOption } from '../protocol/errors.js';
 
 export interface LogoutToRecord {
   readonly userHash: string;
@@ -96,15 +96,6 @@ function stalePolicyOption(value: StalePolicy | undefined): StalePolicy {
   if (value === undefined) return 'closed';
   if (value === 'closed' || value === 'open') return value;
   throw new LogoutCallbackConfigError('invalid_option', "stalePolicy must be 'closed' or 'open'");
-}
-
-/** A positive duration option given in seconds, returned in milliseconds. */
-export function secondsOption(name: string, value: number | undefined, fallback: number): number {
-  const seconds = value ?? fallback;
-  if (!Number.isFinite(seconds) || seconds <= 0) {
-    throw new LogoutCallbackConfigError('invalid_option', `${name} must be a positive number of seconds`);
-  }
-  return seconds * 1000;
 }
 
 /** The store could not take the write, or cannot be reached: the receiver answers 503. */

@@ -16,3 +16,22 @@ export class LogoutCallbackConfigError extends Error {
     this.code = code;
   }
 }
+
+/**
+ * A duration option given in seconds, with its default applied, in milliseconds. Throws
+ * LogoutCallbackConfigError('invalid_option') unless it is finite and positive (or zero, where
+ * `allowZero`: e.g. a tolerated clock skew of none).
+ */
+export function secondsOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  { allowZero = false } = {},
+): number {
+  const seconds = value ?? fallback;
+  if (!Number.isFinite(seconds) || seconds < 0 || (seconds === 0 && !allowZero)) {
+    const expected = allowZero ? 'a non-negative' : 'a positive';
+    throw new LogoutCallbackConfigError('invalid_option', `"${name}" must be ${expected} number of seconds.`);
+  }
+  return seconds * 1000;
+}

@@ -1,6 +1,6 @@
 import { hash, type KeyObject, verify as rsaVerify } from 'node:crypto';
 import { decodeSignature } from './base64.js';
-import { LogoutCallbackConfigError } from './errors.js';
+import { secondsOption } from './errors.js';
 import { type PublicKeyInput, TrustedKeys } from './keys.js';
 import { DEFAULT_MAX_AGE_SECONDS, DEFAULT_MAX_FUTURE_SKEW_SECONDS } from './limits.js';
 import { interpretPayload, type TimeField } from './payload.js';
@@ -55,17 +55,6 @@ interface SignedCallback {
   readonly signature: Buffer;
 }
 
-function seconds(value: number | undefined, fallback: number, name: string): number {
-  const result = value ?? fallback;
-  if (!Number.isFinite(result) || result < 0) {
-    throw new LogoutCallbackConfigError(
-      'invalid_option',
-      `"${name}" must be a non-negative number of seconds.`,
-    );
-  }
-  return result * 1000;
-}
-
 /** Everything that can be decided before cryptography: parameters, sizes, Base64. */
 function prepare(input: CallbackInput): SignedCallback | Rejection {
   const parts = extractCallbackParts(input);
@@ -105,8 +94,10 @@ function signatureBytesOf(key: KeyObject): number {
 export function createLogoutVerifier(options: VerifyOptions): LogoutVerifier {
   const trustedKeys = TrustedKeys.from(options.keys);
   const keys: TrustedKey[] = trustedKeys.keys.map((key) => ({ key, signatureBytes: signatureBytesOf(key) }));
-  const maxAgeMs = seconds(options.maxAge, DEFAULT_MAX_AGE_SECONDS, 'maxAge');
-  const maxSkewMs = seconds(options.maxFutureSkew, DEFAULT_MAX_FUTURE_SKEW_SECONDS, 'maxFutureSkew');
+  const maxAgeMs = secondsOption('maxAge', options.maxAge, DEFAULT_MAX_AGE_SECONDS, { allowZero: true });
+  const maxSkewMs = secondsOption('maxFutureSkew', options.maxFutureSkew, DEFAULT_MAX_FUTURE_SKEW_SECONDS, {
+    allowZero: true,
+  });
 
   function conclude(signed: SignedCallback, clock: Clock | undefined): VerifyResult {
     const payload = interpretPayload(signed.parts.json);
